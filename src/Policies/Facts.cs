@@ -1,0 +1,70 @@
+namespace Governance.Policies;
+
+public enum Hosting { Internal, Saas, Redistributed }
+
+public enum Modality { Text, Multimodal }
+
+/// <summary>What the deployment is for. Research and evaluation are what research-only and non-production licenses allow.</summary>
+public enum Purpose { Production, Research, Evaluation }
+
+public sealed record ModelFacts(
+    string Name,
+    string LicenseId,
+    DateOnly ReleaseDate,
+    string Origin,
+    Modality Modality,
+    string ArtifactSha256,
+    bool IsDerivative,
+    IReadOnlyList<string> BaseModels,
+    string? DistributedName);
+
+public sealed record UsageFacts(
+    bool Commercial,
+    Hosting Hosting,
+    IReadOnlyList<string> Regions,
+    IReadOnlyList<string> DataClasses,
+    bool DisplaysAttribution,
+    bool TrainsOtherModels,
+    IReadOnlyList<string> FieldsOfUse,
+    long MonthlyActiveUsers,
+    Purpose Purpose = Purpose.Production)
+{
+    /// <summary>Whether the model, or a service built on it, reaches anyone outside the company.</summary>
+    public bool ReachesThirdParties => Hosting is Hosting.Saas or Hosting.Redistributed;
+}
+
+public sealed record DeploymentFacts(ModelFacts Model, UsageFacts Usage);
+
+/// <summary>One month of company-wide figures (licensee and affiliates).</summary>
+public sealed record MonthlyFigures(YearMonth Month, long MonthlyActiveUsers, decimal MonthlyRevenueUsd);
+
+/// <summary>The company as known at the time of assessment: its domicile and the usage it has reported.</summary>
+public sealed record CompanyFacts(string Name, string? Domicile, IReadOnlyList<MonthlyFigures> Usage)
+{
+    public static readonly CompanyFacts Unknown = new("", null, []);
+
+    public MonthlyFigures? For(YearMonth month) => Usage.LastOrDefault(u => u.Month == month);
+
+    public MonthlyFigures? LatestOnOrBefore(YearMonth month) =>
+        Usage.Where(u => u.Month <= month).OrderBy(u => u.Month).LastOrDefault();
+}
+
+public sealed record ResidencyRule(string DataClass, IReadOnlyList<string> AllowedRegions);
+
+/// <summary>The company's own rules, on top of what licenses say.</summary>
+public sealed record CompanyRules(
+    IReadOnlyList<ResidencyRule> Residency,
+    IReadOnlyList<string> DeniedOrigins,
+    bool AttestationRequired)
+{
+    public static readonly CompanyRules None = new([], [], false);
+}
+
+/// <summary>Evidence from a scanner. Until one exists, a rule that demands attestation stays open.</summary>
+public sealed record AttestationFacts(bool HasValidAttestation)
+{
+    public static readonly AttestationFacts None = new(false);
+}
+
+/// <summary>A legal decision to accept a finding until a date, for a reason.</summary>
+public sealed record Waiver(string FindingCode, DateOnly ExpiresOn, string Reason, string ApprovedBy);

@@ -1,0 +1,31 @@
+namespace Governance.Policies;
+
+/// <summary>The finding codes are part of the public contract: clients and reports key on them.</summary>
+public static class FindingCodes
+{
+    public const string UnknownLicense = "unknown-license";
+    public const string NonCommercialLicense = "non-commercial-license";
+    public const string MauThresholdExceeded = "mau-threshold-exceeded";
+    public const string RevenueThresholdExceeded = "revenue-threshold-exceeded";
+    public const string ThresholdFactsMissing = "threshold-facts-missing";
+    public const string AttributionRequired = "attribution-required";
+    public const string NoticeRequired = "notice-required";
+    public const string DerivativeNaming = "derivative-naming";
+    public const string OutputTrainingProhibited = "output-training-prohibited";
+    public const string HostingRestricted = "hosting-restricted";
+    public const string GeographicRestriction = "geographic-restriction";
+    public const string UseRestriction = "use-restriction";
+    public const string UseRestrictionsPassdown = "use-restrictions-passdown";
+    public const string ResidencyViolation = "residency-violation";
+    public const string OriginDenied = "origin-denied";
+    public const string AttestationRequired = "attestation-required";
+    public const string ThresholdWithinLimit = "threshold-within-limit";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        UnknownLicense, NonCommercialLicense, MauThresholdExceeded, RevenueThresholdExceeded, ThresholdFactsMissing,
+        AttributionRequired, NoticeRequired, DerivativeNaming, OutputTrainingProhibited, HostingRestricted,
+        GeographicRestriction, UseRestriction, UseRestrictionsPassdown, ResidencyViolation, OriginDenied,
+        AttestationRequired, ThresholdWithinLimit,
+    };
+}

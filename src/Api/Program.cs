@@ -1,3 +1,97 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using FastEndpoints;
+using FluentValidation.Results;
+using Governance.Api;
+using Governance.Api.Auth;
+using Governance.Api.Features.Company;
+using Governance.Api.Features.Deployments;
+using Governance.Api.Infrastructure;
+using JasperFx;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Scalar.AspNetCore;
+using Weasel.Core;
+
+var builder = WebApplication.CreateBuilder(args);
+
+if (args is ["token", ..])
+    return Tokens.RunCommand(args, builder.Configuration);
+
+PolicySet policies;
+try
+{
+    policies = PolicySet.Load(PolicySet.Locate(builder.Configuration));
+}
+catch (Exception ex) when (ex is Governance.Policies.Catalog.CatalogException or FormatException or InvalidOperationException)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine("Governance did not start: fix the policies folder and start again.");
+    return 1;
+}
+
+// Validation messages name fields as the JSON does ('artifactSha256', not 'Artifact Sha256').
+FluentValidation.ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
+    member is null ? null : System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+
+builder.Services.AddSingleton(policies);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(sp => Database.Resolve(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILogger<Database>>()));
+builder.Services.AddSingleton<Assessor>();
+builder.Services.AddSingleton<WaiverSweep>();
+builder.Services.AddHostedService<WaiverSweepService>();
+
+builder.Services.AddMarten(sp =>
+    {
+        var options = new StoreOptions();
+        options.Connection(sp.GetRequiredService<Database>().ConnectionString);
+        options.DatabaseSchemaName = "governance";
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
+            configure: json => json.Converters.Add(new YearMonthJsonConverter()));
+        options.Projections.Snapshot<DeploymentView>(SnapshotLifecycle.Inline);
+        options.Projections.Snapshot<CompanyView>(SnapshotLifecycle.Inline);
+        options.Schema.For<DeploymentView>().Index(d => d.RegisteredAt);
+        options.Schema.For<IdempotencyRecord>();
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        return options;
+    })
+    .UseLightweightSessions()
+    .ApplyAllDatabaseChangesOnStartup();
+
+builder.Services.AddGovernanceAuth();
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
+// Only our assembly: scanning everything loaded would touch Alba's placeholder-backed IdentityModel types in tests.
+builder.Services.AddFastEndpoints(o =>
+{
+    o.DisableAutoDiscovery = true;
+    o.Assemblies = [typeof(Program).Assembly];
+});
+builder.Services.AddGovernanceOpenApi();
+builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseMiddleware<IdempotencyMiddleware>();
+app.UseFastEndpoints(c =>
+{
+    c.Errors.UseProblemDetails();
+    Json.Configure(c.Serializer.Options);
+    // Malformed JSON is the caller's error: say where it broke, as a field error.
+    c.Binding.JsonExceptionTransformer = ex => new ValidationFailure(
+        ex.Path is null or "$" ? "body" : ex.Path.TrimStart('$', '.'),
+        $"Malformed JSON{(ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "")}: {ex.Message}");
+});
+app.MapOpenApi();
+app.MapScalarApiReference("/docs", o => o.WithTitle("Governance API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+await app.RunAsync();
+return 0;
+
 public partial class Program;

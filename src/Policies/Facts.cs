@@ -30,6 +30,7 @@ public sealed record UsageFacts(
     Purpose Purpose = Purpose.Production)
 {
     /// <summary>Whether the model, or a service built on it, reaches anyone outside the company.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool ReachesThirdParties => Hosting is Hosting.Saas or Hosting.Redistributed;
 }
 

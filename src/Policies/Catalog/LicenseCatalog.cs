@@ -32,22 +32,25 @@ public sealed class LicenseCatalog
     {
         var list = sources.OrderBy(s => s.FileName, StringComparer.Ordinal).ToList();
         var errors = new List<CatalogError>();
-        var licenses = new List<License>();
+        var licenses = new List<(License License, string File)>();
         foreach (var source in list)
         {
             var license = LicenseFile.Read(source, errors);
-            if (license is not null) licenses.Add(license);
+            if (license is not null) licenses.Add((license, source.FileName));
         }
 
-        foreach (var duplicate in licenses.GroupBy(l => l.Id).Where(g => g.Count() > 1))
-            errors.Add(new CatalogError(duplicate.Key, $"license id '{duplicate.Key}' is defined more than once"));
-        foreach (var duplicate in licenses.SelectMany(l => l.Clauses.Select(c => (l.Id, c.Id))).GroupBy(x => x.Item2).Where(g => g.Count() > 1))
-            errors.Add(new CatalogError(duplicate.First().Item1, $"clause id '{duplicate.Key}' is used more than once"));
+        // Duplicates are reported against the files that hold them, so they can be found and fixed.
+        foreach (var duplicate in licenses.GroupBy(l => l.License.Id).Where(g => g.Count() > 1))
+            errors.Add(new CatalogError(Files(duplicate.Select(d => d.File)), $"license id '{duplicate.Key}' is defined more than once"));
+        foreach (var duplicate in licenses.SelectMany(l => l.License.Clauses.Select(c => (l.File, ClauseId: c.Id))).GroupBy(x => x.ClauseId).Where(g => g.Count() > 1))
+            errors.Add(new CatalogError(Files(duplicate.Select(d => d.File)), $"clause id '{duplicate.Key}' is used more than once"));
 
         if (list.Count == 0) errors.Add(new CatalogError("(catalog)", "no license files were found"));
         if (errors.Count > 0) throw new CatalogException(errors);
-        return new LicenseCatalog(licenses, VersionOf(list));
+        return new LicenseCatalog(licenses.Select(l => l.License), VersionOf(list));
     }
+
+    private static string Files(IEnumerable<string> files) => string.Join(", ", files.Distinct(StringComparer.Ordinal));
 
     private static string VersionOf(IEnumerable<CatalogSource> sources)
     {

@@ -1,6 +1,23 @@
+using System.Text.Json.Serialization;
+
 namespace Governance.Policies.Catalog;
 
-/// <summary>The machine-readable meaning of a clause. Each kind is evaluated by <see cref="Evaluation.Evaluator"/>.</summary>
+/// <summary>
+/// The machine-readable meaning of a clause. Each kind is evaluated by <see cref="Evaluation.Evaluator"/>;
+/// the kind names are those of the catalog files.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(ThresholdRule), "threshold")]
+[JsonDerivedType(typeof(UseLimitRule), "use_limit")]
+[JsonDerivedType(typeof(AttributionRule), "attribution")]
+[JsonDerivedType(typeof(NoticeRule), "notice")]
+[JsonDerivedType(typeof(DerivativeNamingRule), "derivative_naming")]
+[JsonDerivedType(typeof(OutputTrainingRule), "output_training")]
+[JsonDerivedType(typeof(HostingRule), "hosting")]
+[JsonDerivedType(typeof(GeographicRule), "geographic")]
+[JsonDerivedType(typeof(UseRestrictionRule), "use_restriction")]
+[JsonDerivedType(typeof(PassdownRule), "passdown")]
+[JsonDerivedType(typeof(InformationalRule), "informational")]
 public abstract record Rule;
 
 /// <summary>

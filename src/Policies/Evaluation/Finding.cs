@@ -17,6 +17,7 @@ public sealed record Finding(
 {
     public WaiverApplied? Waiver { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsOpenBlocking => Severity == Severity.Blocking && Waiver is null;
 }
 

@@ -1,0 +1,67 @@
+using FastEndpoints;
+using FluentValidation;
+using Governance.Api.Features.Deployments;
+using Governance.Api.Infrastructure;
+using Governance.Policies;
+using Marten;
+
+namespace Governance.Api.Features.Company.AdoptRules;
+
+public sealed class Request
+{
+    /// <summary>Where each class of data may be processed, as region patterns (<c>eu-*</c>).</summary>
+    public List<ResidencyRequest>? Residency { get; set; }
+    /// <summary>ISO 3166-1 alpha-2 countries whose models the company does not deploy.</summary>
+    public List<string>? DeniedOrigins { get; set; }
+    /// <summary>Whether every deployment needs a signed scanner attestation of its artifact.</summary>
+    public bool? AttestationRequired { get; set; }
+}
+
+public sealed class ResidencyRequest
+{
+    public string? DataClass { get; set; }
+    public List<string>? AllowedRegions { get; set; }
+}
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator()
+    {
+        RuleFor(x => x.Residency).NotNull();
+        RuleForEach(x => x.Residency).ChildRules(r =>
+        {
+            r.RuleFor(x => x.DataClass).NotEmpty().Matches("^[a-z0-9][a-z0-9_-]{0,62}$");
+            r.RuleFor(x => x.AllowedRegions).NotEmpty();
+            r.RuleForEach(x => x.AllowedRegions).NotEmpty().Matches(@"^[a-z0-9*][a-z0-9*-]{0,62}$")
+                .WithMessage("Region patterns are lowercase region names where '*' matches anything, e.g. 'eu-*'.");
+        });
+        RuleFor(x => x.Residency).Must(r => r is null || r.Select(x => x.DataClass).Distinct().Count() == r.Count)
+            .WithMessage("Each data class may appear once.");
+        RuleFor(x => x.DeniedOrigins).NotNull();
+        RuleForEach(x => x.DeniedOrigins).Must(Countries.IsCountry).WithMessage("Denied origins must be ISO 3166-1 alpha-2 codes, e.g. 'CN'.");
+        RuleFor(x => x.AttestationRequired).NotNull();
+    }
+}
+
+/// <summary>Legal adopts the company's rules; they replace the previous ones as a whole, and open deployments are re-assessed.</summary>
+public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, CompanyView>
+{
+    public override void Configure()
+    {
+        Put("/company/rules");
+        this.Allow(Role.Legal, Role.Admin);
+        Summary(s => s.Summary = "Adopt company rules: data residency, denied origins, mandatory attestation");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var (now, by) = (clock.GetUtcNow(), Actor.From(User));
+        var adopted = new CompanyRulesAdopted(
+            req.Residency!.Select(r => new ResidencyRule(r.DataClass!, r.AllowedRegions!)).ToList(),
+            req.DeniedOrigins!.Distinct().ToList(), req.AttestationRequired!.Value, by, now);
+        var company = await CompanyStream.Append(session, adopted, ct);
+        await Reassessment.ReassessOpenDeployments(session, assessor, company, "company-rules-adopted", by, now, ct);
+        await session.SaveChangesAsync(ct);
+        await Send.OkAsync(company, ct);
+    }
+}

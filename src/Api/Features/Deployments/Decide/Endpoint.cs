@@ -1,0 +1,91 @@
+using FastEndpoints;
+using FluentValidation;
+using Governance.Api.Features.Company;
+using Governance.Api.Infrastructure;
+using Governance.Policies;
+using Marten;
+
+namespace Governance.Api.Features.Deployments.Decide;
+
+public sealed class Request
+{
+    public Guid Id { get; set; }
+
+    /// <summary>The version legal reviewed; if the deployment changed since, the decision is refused with 409.</summary>
+    [FromHeader("If-Match", isRequired: false)]
+    public string? IfMatch { get; set; }
+
+    /// <summary><c>approve</c> or <c>reject</c>.</summary>
+    public string? Decision { get; set; }
+
+    /// <summary>Why: recorded with the decision and shown in the compliance report.</summary>
+    public string? Justification { get; set; }
+
+    /// <summary>Findings accepted until a date, each with its reason. Only with <c>approve</c>.</summary>
+    public List<WaiverRequest>? Waivers { get; set; }
+}
+
+public sealed class WaiverRequest
+{
+    public string? FindingCode { get; set; }
+    /// <summary>The day the waiver lapses; the deployment then needs review.</summary>
+    public DateOnly? ExpiresOn { get; set; }
+    public string? Reason { get; set; }
+}
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator(TimeProvider clock)
+    {
+        RuleFor(x => x.Decision).NotEmpty().Must(d => d is "approve" or "reject").WithMessage("'decision' must be 'approve' or 'reject'.");
+        RuleFor(x => x.Justification).NotEmpty().WithMessage("'justification' is required: say why.").MaximumLength(4000);
+        RuleFor(x => x.Waivers).Empty().When(x => x.Decision == "reject").WithMessage("Waivers can only be granted with an approval.");
+        RuleForEach(x => x.Waivers).ChildRules(w =>
+        {
+            w.RuleFor(x => x.FindingCode).NotEmpty();
+            w.RuleFor(x => x.Reason).NotEmpty().MaximumLength(2000);
+            w.RuleFor(x => x.ExpiresOn).NotNull()
+                .Must(d => d > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)).WithMessage("'expiresOn' must be a date after today.");
+        });
+        RuleFor(x => x.IfMatch).Must(v => v is null || ETag.TryParse(v, out _)).WithMessage("If-Match must be a version such as \"3\".");
+    }
+}
+
+/// <summary>Legal approves or rejects. Approval is refused while a blocking finding stands without a waiver.</summary>
+public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, DeploymentView>
+{
+    public override void Configure()
+    {
+        Post("/deployments/{id}/decision");
+        this.Allow(Role.Legal);
+        Summary(s => s.Summary = "Approve or reject a deployment, with a justification and optional expiring waivers");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var stream = await ETag.FetchForWriting(session, req.Id, req.IfMatch, ct);
+        if (stream.Aggregate?.Copy() is not { } state)
+        {
+            await Send.ResultAsync(Problem.Of(404, "Deployment not found", $"No deployment has id {req.Id}."));
+            return;
+        }
+
+        var (now, by) = (clock.GetUtcNow(), Actor.From(User));
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var waivers = (req.Waivers ?? []).Select(w => new Waiver(w.FindingCode!, w.ExpiresOn!.Value, w.Reason!, by.Name)).ToList();
+        var company = await session.LoadAsync<CompanyView>(CompanyView.StreamId, ct);
+        var assessed = assessor.Assessed(state.Id, assessor.Assess(state.Facts(), company, waivers, today), "decision", today, by, now);
+
+        var (events, refusal) = Decider.Decide(state, req.Decision == "approve", req.Justification!.Trim(), waivers, assessed);
+        if (refusal is not null)
+        {
+            await Send.ResultAsync(Problem.Of(refusal.Status, refusal.Title, refusal.Detail));
+            return;
+        }
+        foreach (var e in events) state.When(e);
+        stream.AppendMany(events);
+        await session.SaveChangesAsync(ct);
+        HttpContext.Response.Headers.ETag = ETag.Of(state.Version);
+        await Send.OkAsync(state, ct);
+    }
+}

@@ -1,0 +1,46 @@
+using FastEndpoints;
+using FluentValidation;
+using Governance.Api.Infrastructure;
+using Governance.Policies.Evaluation;
+using Marten;
+using Marten.Pagination;
+
+namespace Governance.Api.Features.Deployments.List;
+
+public sealed class Request
+{
+    [QueryParam] public DeploymentStatus? Status { get; set; }
+    [QueryParam] public Verdict? Verdict { get; set; }
+    [QueryParam] public int Page { get; set; } = 1;
+    [QueryParam] public int PageSize { get; set; } = 50;
+}
+
+public sealed class Validator : Validator<Request>
+{
+    public Validator()
+    {
+        RuleFor(x => x.Page).GreaterThanOrEqualTo(1);
+        RuleFor(x => x.PageSize).InclusiveBetween(1, 500);
+    }
+}
+
+public sealed record Response(IReadOnlyList<DeploymentView> Items, int Page, int PageSize, long Total);
+
+public sealed class Endpoint(IQuerySession session) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Get("/deployments");
+        this.Allow(Role.Architect, Role.Legal, Role.Auditor, Role.Admin);
+        Summary(s => s.Summary = "List deployments, newest first, filtered by status and verdict");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        IQueryable<DeploymentView> query = session.Query<DeploymentView>();
+        if (req.Status is { } status) query = query.Where(d => d.Status == status);
+        if (req.Verdict is { } verdict) query = query.Where(d => d.Assessment!.Verdict == verdict);
+        var page = await query.OrderByDescending(d => d.RegisteredAt).ToPagedListAsync(req.Page, req.PageSize, ct);
+        await Send.OkAsync(new Response(page.ToList(), req.Page, req.PageSize, page.TotalItemCount), ct);
+    }
+}

@@ -1,0 +1,47 @@
+using FluentValidation;
+using Governance.Policies;
+
+namespace Governance.Api.Features.Deployments;
+
+/// <summary>How the product uses the model, as the architect declares it. Shared by registration and usage reports.</summary>
+public sealed class UsageRequest
+{
+    /// <summary>Whether the deployment serves a commercial purpose.</summary>
+    public bool? Commercial { get; set; }
+    /// <summary><c>internal</c>, <c>saas</c> (offered to others as a service) or <c>redistributed</c> (weights shipped).</summary>
+    public Hosting? Hosting { get; set; }
+    /// <summary>Cloud regions where the model runs, e.g. <c>eu-west-1</c>.</summary>
+    public List<string>? Regions { get; set; }
+    /// <summary>Classes of data the model processes, e.g. <c>personal</c>, <c>financial</c>.</summary>
+    public List<string>? DataClasses { get; set; }
+    public bool? DisplaysAttribution { get; set; }
+    public bool? TrainsOtherModels { get; set; }
+    /// <summary>Fields of use, e.g. <c>customer-support</c>, <c>medical-advice</c>, <c>military</c>.</summary>
+    public List<string>? FieldsOfUse { get; set; }
+    /// <summary>The product's own monthly active users.</summary>
+    public long? MonthlyActiveUsers { get; set; }
+    /// <summary><c>production</c> (default), <c>research</c> or <c>evaluation</c>.</summary>
+    public Purpose? Purpose { get; set; }
+}
+
+public sealed class UsageValidator : AbstractValidator<UsageRequest>
+{
+    public UsageValidator(bool forRegistration)
+    {
+        if (forRegistration)
+        {
+            RuleFor(x => x.Commercial).NotNull().WithMessage("'commercial' is required: say whether the deployment serves a commercial purpose.");
+            RuleFor(x => x.Hosting).NotNull().WithMessage("'hosting' is required: internal, saas or redistributed.");
+            RuleFor(x => x.Regions).NotEmpty().WithMessage("'regions' must list at least one region.");
+        }
+        RuleForEach(x => x.Regions).NotEmpty().Matches("^[a-z0-9][a-z0-9-]{0,62}$")
+            .WithMessage("Each region must be a cloud region name such as 'eu-west-1' (lowercase letters, digits, '-').");
+        RuleForEach(x => x.DataClasses).NotEmpty().Matches("^[a-z0-9][a-z0-9_-]{0,62}$")
+            .WithMessage("Each data class must be a lowercase tag such as 'personal'.");
+        RuleForEach(x => x.FieldsOfUse).NotEmpty().Matches("^[a-z0-9][a-z0-9-]{0,62}$")
+            .WithMessage("Each field of use must be a lowercase kebab-case tag such as 'customer-support'.");
+        RuleFor(x => x.MonthlyActiveUsers).GreaterThanOrEqualTo(0);
+        RuleFor(x => x.Hosting).IsInEnum();
+        RuleFor(x => x.Purpose).IsInEnum();
+    }
+}

@@ -1,0 +1,40 @@
+using Governance.Policies;
+using Governance.Policies.Catalog;
+
+namespace Governance.Api.Infrastructure;
+
+/// <summary>
+/// The license catalog and the default company rules, loaded from the policies folder once at start-up.
+/// A malformed or contradictory file stops the Api with a message naming the file and the problem.
+/// </summary>
+public sealed class PolicySet(LicenseCatalog catalog, CompanyRules defaultRules, string directory)
+{
+    public LicenseCatalog Catalog { get; } = catalog;
+    public CompanyRules DefaultRules { get; } = defaultRules;
+    public string Directory { get; } = directory;
+
+    public static PolicySet Load(string directory)
+    {
+        var licenses = Path.Combine(directory, "licenses");
+        if (!System.IO.Directory.Exists(licenses))
+            throw new InvalidOperationException(
+                $"No license catalog at '{licenses}'. Set Governance:PoliciesDir to the folder holding licenses/ and company-rules.yaml.");
+        var catalog = LicenseCatalog.Parse(System.IO.Directory.EnumerateFiles(licenses, "*.yaml")
+            .Select(f => new CatalogSource(Path.GetFileName(f), File.ReadAllText(f))));
+        var rulesFile = Path.Combine(directory, "company-rules.yaml");
+        var rules = File.Exists(rulesFile) ? CompanyRulesFile.Parse("company-rules.yaml", File.ReadAllText(rulesFile)) : CompanyRules.None;
+        return new PolicySet(catalog, rules, directory);
+    }
+
+    /// <summary>The policies folder: configured, else copied beside the binaries, else found above the working directory.</summary>
+    public static string Locate(IConfiguration configuration)
+    {
+        if (configuration["Governance:PoliciesDir"] is { Length: > 0 } configured) return Path.GetFullPath(configured);
+        var besideBinaries = Path.Combine(AppContext.BaseDirectory, "policies");
+        if (System.IO.Directory.Exists(besideBinaries)) return besideBinaries;
+        for (var dir = new DirectoryInfo(System.IO.Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            if (System.IO.Directory.Exists(Path.Combine(dir.FullName, "policies", "licenses")))
+                return Path.Combine(dir.FullName, "policies");
+        return besideBinaries;
+    }
+}

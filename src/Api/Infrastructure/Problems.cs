@@ -1,0 +1,43 @@
+using JasperFx;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Governance.Api.Infrastructure;
+
+/// <summary>
+/// Exceptions that reach the top become problem details. Lost races on a stream version are 409s:
+/// the caller read a state that has since moved on and must read again.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        var (status, title, detail) = exception switch
+        {
+            ConcurrencyException => (409, "Concurrent change",
+                "Another request changed this resource first. Read it again and retry with the new version."),
+            DocumentAlreadyExistsException => (409, "Duplicate request in progress",
+                "A request with the same Idempotency-Key was being processed at the same time. Retry to get its response."),
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", null),
+            _ => (500, "Internal server error", "The error was logged; nothing was recorded for this request."),
+        };
+        if (status == 500) log.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+        else log.LogInformation("{Method} {Path} answered {Status}: {Message}", context.Request.Method, context.Request.Path, status, exception.Message);
+        if (context.Response.HasStarted) return false;
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+            Exception = exception,
+        });
+    }
+}
+
+public static class Problem
+{
+    /// <summary>A problem details result for refusals decided by the domain (404, 409, 422).</summary>
+    public static IResult Of(int status, string title, string? detail = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+}

@@ -1,0 +1,23 @@
+using Governance.Api.Tests.Infrastructure;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Governance.Api.Tests.Features.Deployments;
+
+public sealed class ConcurrencyTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task twenty_concurrent_decisions_on_one_deployment_one_wins_the_rest_get_409()
+    {
+        var id = Guid.Parse((string)(await api.Post("/deployments", "architect", Requests.Deployment(name: "race"))).Json["id"]!);
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => api.Post($"/deployments/{id}/decision", "legal",
+            new { decision = i % 2 == 0 ? "approve" : "reject", justification = $"decision {i}" })));
+
+        Assert.Single(replies, r => r.Status == 200);
+        Assert.Equal(19, replies.Count(r => r.Status == 409));
+        await using var session = api.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync(id);
+        Assert.Single(events, e => e.Data is Api.Features.Deployments.DeploymentApproved or Api.Features.Deployments.DeploymentRejected);
+    }
+}

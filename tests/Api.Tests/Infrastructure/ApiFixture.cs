@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Alba;
+using Governance.Api.Auth;
+using Governance.Api.Features.Deployments;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Governance.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real Api (real HTTP pipeline, real PostgreSQL, real catalog) on a database of its own, with a clock the
+/// test sets. One per test class.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    private static readonly byte[] Key = Enumerable.Range(1, 48).Select(i => (byte)i).ToArray();
+    private static readonly SymmetricSecurityKey SecurityKey = new(Key) { KeyId = "configured" };
+
+    public IAlbaHost Host { get; private set; } = null!;
+    public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync("api");
+        Host = await AlbaHost.For<Program>(b =>
+        {
+            b.UseSetting("ConnectionStrings:Governance", connectionString);
+            b.UseSetting("Governance:Auth:SigningKey", Convert.ToBase64String(Key));
+            b.UseSetting("Governance:PoliciesDir", Path.Combine(RepoRoot, "policies"));
+            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock));
+        });
+    }
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+
+    public static string Token(string role, string? name = null) =>
+        Tokens.Issue(SecurityKey, role, name ?? $"Test {role}", now: DateTimeOffset.UtcNow);
+
+    public WaiverSweep Sweep => Host.Services.GetRequiredService<WaiverSweep>();
+
+    /// <summary>Sends a request as <paramref name="role"/> and returns status and parsed body.</summary>
+    public async Task<Reply> Send(HttpMethod method, string url, string? role, string? json = null, IDictionary<string, string>? headers = null)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            var target = method == HttpMethod.Get ? s.Get : method == HttpMethod.Put ? s.Put : method == HttpMethod.Delete ? s.Delete : s.Post;
+            if (json is not null)
+            {
+                s.Body.TextIs(json);
+                s.WithRequestHeader("Content-Type", "application/json");
+            }
+            target.Url(url);
+            if (role is not null) s.WithBearerToken(Token(role));
+            foreach (var (k, v) in headers ?? new Dictionary<string, string>()) s.WithRequestHeader(k, v);
+            s.IgnoreStatusCode();
+        });
+        var text = await result.ReadAsTextAsync();
+        var contentType = result.Context.Response.ContentType ?? "";
+        JsonNode? body = null;
+        if (text.Length > 0 && contentType.Contains("json")) body = JsonNode.Parse(text);
+        return new Reply(result.Context.Response.StatusCode, body, text, result.Context.Response.Headers.ETag.ToString(), contentType);
+    }
+
+    public Task<Reply> Get(string url, string role) => Send(HttpMethod.Get, url, role);
+
+    public Task<Reply> Post(string url, string role, object body, IDictionary<string, string>? headers = null) =>
+        Send(HttpMethod.Post, url, role, System.Text.Json.JsonSerializer.Serialize(body, Governance.Api.Infrastructure.Json.Options), headers);
+
+    public Task<Reply> Put(string url, string role, object body) =>
+        Send(HttpMethod.Put, url, role, System.Text.Json.JsonSerializer.Serialize(body, Governance.Api.Infrastructure.Json.Options));
+
+    public static string RepoRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Governance.sln"))) return dir.FullName;
+            throw new DirectoryNotFoundException("Governance.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+}
+
+public sealed record Reply(int Status, JsonNode? Body, string Text, string ETag, string ContentType)
+{
+    public JsonNode Json => Body ?? throw new InvalidOperationException($"No JSON body (status {Status}): {Text}");
+
+    public override string ToString() => $"{Status} {Text}";
+}
+
+/// <summary>A clock the test moves: waivers lapse and months pass without sleeping.</summary>
+public sealed class TestClock(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+
+    public DateOnly Today => DateOnly.FromDateTime(_now.UtcDateTime);
+}

@@ -37,6 +37,13 @@ public sealed record Scenario
 
     public Scenario WithModel(Func<ModelFacts, ModelFacts> change) => this with { Model = change(Model) };
 
+    public Scenario ReleasedOn(int year, int month, int day) => WithModel(m => m with { ReleaseDate = new DateOnly(year, month, day) });
+
+    /// <summary>Replaces the company's reported figures, keeping its name and domicile.</summary>
+    public Scenario WithFigures(params MonthlyFigures[] figures) => this with { Company = Company with { Usage = figures } };
+
+    public Scenario WithDomicile(string? domicile) => this with { Company = Company with { Domicile = domicile } };
+
     public Assessment Evaluate() => Evaluator.Evaluate(
         new EvaluationInput(License, new DeploymentFacts(Model, Usage), Company, Rules, Attestation, Waivers, On));
 }
@@ -48,4 +55,8 @@ public static class AssessmentExtensions
 
     public static bool Has(this Assessment a, string code, Severity severity) =>
         a.Findings.Any(f => f.Code == code && f.Severity == severity);
+
+    /// <summary>Asserts that no finding with the code was produced (and says which ones were, if it fails).</summary>
+    public static void AssertNo(this Assessment a, string code) =>
+        Assert.DoesNotContain(a.Findings, f => f.Code == code);
 }

@@ -2,15 +2,11 @@ using FastEndpoints;
 using FluentValidation.Results;
 using Governance.Api;
 using Governance.Api.Auth;
-using Governance.Api.Features.Company;
 using Governance.Api.Features.Deployments;
 using Governance.Api.Infrastructure;
-using JasperFx;
-using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
-using Weasel.Core;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -40,20 +36,7 @@ builder.Services.AddSingleton<Assessor>();
 builder.Services.AddSingleton<WaiverSweep>();
 builder.Services.AddHostedService<WaiverSweepService>();
 
-builder.Services.AddMarten(sp =>
-    {
-        var options = new StoreOptions();
-        options.Connection(sp.GetRequiredService<Database>().ConnectionString);
-        options.DatabaseSchemaName = "governance";
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
-            configure: json => json.Converters.Add(new YearMonthJsonConverter()));
-        options.Projections.Snapshot<DeploymentView>(SnapshotLifecycle.Inline);
-        options.Projections.Snapshot<CompanyView>(SnapshotLifecycle.Inline);
-        options.Schema.For<DeploymentView>().Index(d => d.RegisteredAt);
-        options.Schema.For<IdempotencyRecord>();
-        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-        return options;
-    })
+builder.Services.AddMarten(sp => MartenSetup.Options(sp.GetRequiredService<Database>().ConnectionString))
     .UseLightweightSessions()
     .ApplyAllDatabaseChangesOnStartup();
 

@@ -7,6 +7,12 @@ public readonly record struct YearMonth(int Year, int Month) : IComparable<YearM
 {
     public static YearMonth Of(DateOnly date) => new(date.Year, date.Month);
 
+    public YearMonth Next(int months = 1)
+    {
+        var index = Year * 12 + (Month - 1) + months;
+        return new(index / 12, index % 12 + 1);
+    }
+
     public YearMonth Previous() => Month == 1 ? new(Year - 1, 12) : new(Year, Month - 1);
 
     public int CompareTo(YearMonth other) => (Year, Month).CompareTo((other.Year, other.Month));

@@ -57,10 +57,13 @@ public sealed record AttributionRule(string Text, string? Placement, Trigger App
 /// <summary>A notice to ship with copies or with the service ("Llama 3.1 is licensed under ...").</summary>
 public sealed record NoticeRule(string Text, Trigger AppliesWhen) : Rule;
 
-/// <summary>When an obligation starts: always, or only once the model or a service on it reaches third parties.</summary>
-public enum Trigger { Always, Distribution }
+/// <summary>
+/// When an obligation starts: <c>Always</c>; <c>Distribution</c> once the model or a service on it reaches third parties
+/// (SaaS or shipped weights); <c>Redistribution</c> only when copies of the weights are given to others.
+/// </summary>
+public enum Trigger { Always, Distribution, Redistribution }
 
-/// <summary>A distributed derivative must carry a name with this prefix (Llama 3.x: "Llama").</summary>
+/// <summary>A derivative distributed or made available as a service must carry a name with this prefix (Llama 3.x: "Llama").</summary>
 public sealed record DerivativeNamingRule(string RequiredPrefix) : Rule;
 
 /// <summary>What the license says about using outputs to train or improve other models.</summary>

@@ -94,11 +94,11 @@ public static class Evaluator
                     Facts(("text", rule.Text), ("hosting", Words(usage.Hosting)))));
                 break;
 
-            case DerivativeNamingRule rule when model.IsDerivative && usage.Hosting == Hosting.Redistributed:
+            case DerivativeNamingRule rule when model.IsDerivative && usage.ReachesThirdParties:
                 findings.Add(model.DistributedName switch
                 {
                     null or "" => new Finding(FindingCodes.DerivativeNaming, Severity.Obligation, clause.Id,
-                        $"The deployment redistributes a derivative of {license.Name}; its distributed name must begin with \"{rule.RequiredPrefix}\". No distributed name is declared.",
+                        $"The deployment makes a derivative of {license.Name} available to others ({Words(usage.Hosting)}); its name must begin with \"{rule.RequiredPrefix}\". No distributed name is declared.",
                         Facts(("requiredPrefix", rule.RequiredPrefix))),
                     var name when name.StartsWith(rule.RequiredPrefix, StringComparison.Ordinal) =>
                         new Finding(FindingCodes.DerivativeNaming, Severity.Info, clause.Id,
@@ -232,16 +232,21 @@ public static class Evaluator
         if (condition.Metric == ThresholdMetric.AnnualRevenueUsd)
         {
             var end = timing == ThresholdTiming.ReleaseSnapshot ? month : company.LatestOnOrBefore(month)?.Month;
-            if (end is null) return (null, "company revenue for the twelve months before " + month);
+            if (end is null || (timing == ThresholdTiming.Continuous && Stale(end.Value, month)))
+                return (null, $"company revenue for the twelve months up to {month}");
             var start = end.Value;
             for (var i = 0; i < 11; i++) start = start.Previous();
             var months = company.Usage.Where(u => u.Month >= start && u.Month <= end.Value)
                 .GroupBy(u => u.Month).Select(g => g.Last()).ToList();
+            var sum = months.Sum(m => m.MonthlyRevenueUsd);
             var basis = $"company revenue {start}..{end.Value}, {months.Count} of 12 months reported";
-            return months.Count == 0 ? (null, basis) : (months.Sum(m => m.MonthlyRevenueUsd), basis);
+            // Missing months can only add revenue: a partial sum above the limit settles it, one below does not.
+            return months.Count == 12 || sum > condition.Limit ? (sum, basis) : (null, basis);
         }
 
         var figures = timing == ThresholdTiming.ReleaseSnapshot ? company.For(month) : company.LatestOnOrBefore(month);
+        if (timing == ThresholdTiming.Continuous && figures is not null && Stale(figures.Month, month))
+            return (null, $"company-wide figures since {figures.Month} (the latest reported is more than {MaxAgeMonths} months old)");
         var which = timing == ThresholdTiming.ReleaseSnapshot
             ? $"company-wide figures for {month}, the calendar month before the release date"
             : figures is null ? $"company-wide figures up to {month}" : $"company-wide figures for {figures.Month}, the latest reported";
@@ -249,6 +254,16 @@ public static class Evaluator
         return condition.Metric == ThresholdMetric.MonthlyActiveUsers
             ? (figures.MonthlyActiveUsers, which)
             : (figures.MonthlyRevenueUsd, which);
+    }
+
+    /// <summary>An ongoing test needs current figures: the latest month may lag by at most this many months.</summary>
+    public const int MaxAgeMonths = 3;
+
+    private static bool Stale(YearMonth reported, YearMonth current)
+    {
+        var limit = current;
+        for (var i = 0; i < MaxAgeMonths; i++) limit = limit.Previous();
+        return reported < limit;
     }
 
     private static void EvaluateCompanyRules(EvaluationInput input, List<Finding> findings)
@@ -293,7 +308,12 @@ public static class Evaluator
         }
     }
 
-    private static bool Triggered(Trigger trigger, UsageFacts usage) => trigger == Trigger.Always || usage.ReachesThirdParties;
+    private static bool Triggered(Trigger trigger, UsageFacts usage) => trigger switch
+    {
+        Trigger.Always => true,
+        Trigger.Distribution => usage.ReachesThirdParties,
+        _ => usage.Hosting == Hosting.Redistributed,
+    };
 
     private static Dictionary<string, string> Facts(params (string Key, string Value)[] pairs)
     {

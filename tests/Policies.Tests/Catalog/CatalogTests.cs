@@ -147,7 +147,7 @@ public sealed class CatalogTests
     {
         var error = Assert.Single(Errors(("x.yaml", Valid.Replace("appliesWhen: distribution", "appliesWhen: Distribution"))));
 
-        Assert.Equal("'clauses[0].rule.appliesWhen' has 'Distribution', expected one of always, distribution", error.Problem);
+        Assert.Equal("'clauses[0].rule.appliesWhen' has 'Distribution', expected one of always, distribution, redistribution", error.Problem);
     }
 
     [Fact]

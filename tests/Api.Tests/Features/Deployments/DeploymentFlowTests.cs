@@ -18,7 +18,7 @@ public sealed class DeploymentFlowTests(ApiFixture api) : IClassFixture<ApiFixtu
         Assert.Equal("conditional", (string?)assessment["verdict"]);
         Assert.StartsWith("sha256:", (string?)assessment["catalogVersion"]);
         Assert.NotNull(assessment["assessedAt"]);
-        Assert.Contains(assessment["findings"]!.AsArray(), f => (string?)f!["code"] == "notice-required");
+        Assert.Contains(assessment["findings"]!.AsArray(), f => (string?)f!["code"] == "threshold-facts-missing");
 
         // What was written is read back at once.
         var read = await api.Get($"/deployments/{id}", "auditor");

@@ -1,0 +1,31 @@
+using Governance.Api.Features.Company;
+using Governance.Api.Features.Deployments;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Weasel.Core;
+
+namespace Governance.Api.Infrastructure;
+
+/// <summary>The one Marten configuration, shared by the Api and the benchmarks that compare against a bare append.</summary>
+public static class MartenSetup
+{
+    public static StoreOptions Options(string connectionString)
+    {
+        var options = new StoreOptions();
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = "governance";
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
+            configure: json => json.Converters.Add(new YearMonthJsonConverter()));
+        // Read models live in the same transaction as the events: what a request writes, the next one reads.
+        options.Projections.Snapshot<DeploymentView>(SnapshotLifecycle.Inline);
+        options.Projections.Snapshot<CompanyView>(SnapshotLifecycle.Inline);
+        options.Schema.For<DeploymentView>().Index(d => d.RegisteredAt);
+        options.Schema.For<IdempotencyRecord>();
+        // Quick append: versions are assigned by a server-side function in one round trip (see docs/performance.md).
+        options.Events.AppendMode = EventAppendMode.Quick;
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        return options;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Governance.Api;
+using Governance.Api.Auth;
+using Governance.Api.Features.Deployments;
+using Governance.Api.Infrastructure;
+using Governance.Policies.Evaluation;
+using Marten;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Governance.Benchmarks;
+
+/// <summary>
+/// POST /deployments through the real Api (Kestrel on loopback, its own process) next to a bare Marten append of the
+/// same two events with the same store configuration, in one run against one throwaway PostgreSQL cluster.
+/// </summary>
+public static class WritePath
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = Option(args, "--seconds", 20);
+        var concurrency = Option(args, "--concurrency", 8);
+        var warmup = TimeSpan.FromSeconds(Math.Min(5, seconds / 4.0));
+        var measure = TimeSpan.FromSeconds(seconds);
+
+        var dataDir = Path.Combine(Path.GetTempPath(), "governance-bench-" + Guid.NewGuid().ToString("N"));
+        await using var postgres = await LocalPostgres.StartAsync(dataDir, log: null, deleteOnDispose: true);
+        await postgres.CreateDatabaseAsync("bench_api");
+        await postgres.CreateDatabaseAsync("bench_bare");
+
+        // Evaluator, in the same run, for the ratio to one request.
+        var catalog = Realistic.Catalog();
+        var input = Realistic.Input(catalog);
+        for (var i = 0; i < 20_000; i++) Evaluator.Evaluate(input);
+        var sw = Stopwatch.StartNew();
+        const int evaluations = 200_000;
+        for (var i = 0; i < evaluations; i++) Evaluator.Evaluate(input);
+        var evaluatorMicros = sw.Elapsed.TotalMicroseconds / evaluations;
+
+        // Bare Marten append of what POST /deployments appends: DeploymentRegistered + DeploymentAssessed, inline projection.
+        var assessment = Evaluator.Evaluate(input);
+        using var store = new DocumentStore(MartenSetup.Options(postgres.ConnectionStringFor("bench_bare")));
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var by = new Actor("bench", "Bench Architect", Role.Architect);
+        async Task BareAppend()
+        {
+            var id = Guid.CreateVersion7();
+            var now = DateTimeOffset.UtcNow;
+            await using var session = store.LightweightSession();
+            session.Events.StartStream<DeploymentView>(id,
+                new DeploymentRegistered(id, "bench", input.Deployment.Model, input.Deployment.Usage, by, now),
+                new DeploymentAssessed(id, assessment.Verdict, assessment.Findings, catalog.Version, "registered", DateOnly.FromDateTime(now.UtcDateTime), by, now));
+            await session.SaveChangesAsync();
+        }
+        var bare = await Load("bare Marten append", BareAppend, concurrency, warmup, measure);
+
+        // The Api in its own process, as it runs in production.
+        var key = new byte[48];
+        Random.Shared.NextBytes(key);
+        var port = FreePort();
+        using var api = StartApi(postgres.ConnectionStringFor("bench_api"), Convert.ToBase64String(key), port);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await WaitUntilReady(http, api);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            Tokens.Issue(new SymmetricSecurityKey(key) { KeyId = "configured" }, Role.Architect, "Bench Architect", lifetime: TimeSpan.FromHours(1)));
+        var body = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            name = "bench",
+            model = new { name = "Meta-Llama-3.1-8B-Instruct", licenseId = "llama3.1", releaseDate = "2024-07-23", origin = "US", modality = "text", artifactSha256 = new string('a', 64) },
+            usage = new { commercial = true, hosting = "saas", regions = new[] { "eu-west-1", "eu-central-1" }, dataClasses = new[] { "personal" }, fieldsOfUse = new[] { "customer-support" }, monthlyActiveUsers = 250_000 },
+        });
+        async Task Post()
+        {
+            using var response = await http.PostAsync("/deployments", new StringContent(body, Encoding.UTF8, "application/json"));
+            if ((int)response.StatusCode != 201) throw new InvalidOperationException($"POST /deployments answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        var viaApi = await Load("POST /deployments via the Api", Post, concurrency, warmup, measure);
+        api.Kill(entireProcessTree: true);
+
+        Console.WriteLine();
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd}");
+        Console.WriteLine($"concurrency {concurrency}, warm-up {warmup.TotalSeconds:0}s, measured {measure.TotalSeconds:0}s each");
+        Console.WriteLine($"evaluator: {evaluatorMicros:0.0} µs per assessment ({1e6 / evaluatorMicros:N0} assessments/s on one core)");
+        bare.Print();
+        viaApi.Print();
+        Console.WriteLine($"Api / bare append throughput: {viaApi.PerSecond / bare.PerSecond:0.00}x (target >= 0.5x)");
+        Console.WriteLine($"evaluator / request p50: {evaluatorMicros / (viaApi.P50 * 1000):P2} (target < 1%)");
+        return 0;
+    }
+
+    private sealed record Result(string Name, int Count, TimeSpan Elapsed, double P50, double P99)
+    {
+        public double PerSecond => Count / Elapsed.TotalSeconds;
+
+        public void Print() => Console.WriteLine($"{Name}: {PerSecond:0} ops/s, p50 {P50:0.00} ms, p99 {P99:0.00} ms ({Count} ops)");
+    }
+
+    private static async Task<Result> Load(string name, Func<Task> operation, int concurrency, TimeSpan warmup, TimeSpan measure)
+    {
+        var latencies = new List<double>[concurrency];
+        var measuring = false;
+        var stop = DateTime.UtcNow + warmup + measure;
+        var measureFrom = DateTime.UtcNow + warmup;
+        var workers = Enumerable.Range(0, concurrency).Select(async w =>
+        {
+            latencies[w] = new List<double>(100_000);
+            while (DateTime.UtcNow < stop)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await operation();
+                if (Volatile.Read(ref measuring)) latencies[w].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        }).ToList();
+        await Task.Delay(warmup);
+        Volatile.Write(ref measuring, true);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(workers);
+        clock.Stop();
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        _ = measureFrom;
+        var result = new Result(name, all.Length, clock.Elapsed, all[all.Length / 2], all[(int)(all.Length * 0.99)]);
+        result.Print();
+        return result;
+    }
+
+    private static Process StartApi(string connectionString, string signingKey, int port)
+    {
+        var dll = Path.Combine(Realistic.RepoRoot(), "src", "Api", "bin", "Release", "net10.0", "Governance.Api.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException("Build the Api in Release first: dotnet build -c Release src/Api", dll);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.Environment["ConnectionStrings__Governance"] = connectionString;
+        start.Environment["Governance__Auth__SigningKey"] = signingKey;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["DOTNET_gcServer"] = "0";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("api: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitUntilReady(HttpClient http, Process api)
+    {
+        for (var i = 0; i < 120; i++)
+        {
+            if (api.HasExited) throw new InvalidOperationException("The Api exited during start-up.");
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(500);
+        }
+        throw new TimeoutException("The Api did not become ready within 60 s.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static int Option(string[] args, string name, int fallback) =>
+        args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v && int.TryParse(v, out var n) && n > 0 ? n : fallback;
+}

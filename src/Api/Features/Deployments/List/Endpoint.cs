@@ -9,8 +9,10 @@ namespace Governance.Api.Features.Deployments.List;
 
 public sealed class Request
 {
-    [QueryParam] public DeploymentStatus? Status { get; set; }
-    [QueryParam] public Verdict? Verdict { get; set; }
+    /// <summary><c>pending_review</c>, <c>approved</c>, <c>rejected</c>, <c>review_required</c> or <c>retired</c>.</summary>
+    [QueryParam] public string? Status { get; set; }
+    /// <summary><c>compliant</c>, <c>conditional</c> or <c>non_compliant</c>.</summary>
+    [QueryParam] public string? Verdict { get; set; }
     [QueryParam] public int Page { get; set; } = 1;
     [QueryParam] public int PageSize { get; set; } = 50;
 }
@@ -19,6 +21,10 @@ public sealed class Validator : Validator<Request>
 {
     public Validator()
     {
+        RuleFor(x => x.Status).Must(s => s is null || SnakeEnum.TryParse<DeploymentStatus>(s, out _))
+            .WithMessage($"'status' must be one of {SnakeEnum.Names<DeploymentStatus>()}.");
+        RuleFor(x => x.Verdict).Must(v => v is null || SnakeEnum.TryParse<Verdict>(v, out _))
+            .WithMessage($"'verdict' must be one of {SnakeEnum.Names<Verdict>()}.");
         RuleFor(x => x.Page).GreaterThanOrEqualTo(1);
         RuleFor(x => x.PageSize).InclusiveBetween(1, 500);
     }
@@ -38,8 +44,10 @@ public sealed class Endpoint(IQuerySession session) : Endpoint<Request, Response
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         IQueryable<DeploymentView> query = session.Query<DeploymentView>();
-        if (req.Status is { } status) query = query.Where(d => d.Status == status);
-        if (req.Verdict is { } verdict) query = query.Where(d => d.Assessment!.Verdict == verdict);
+        if (req.Status is not null && SnakeEnum.TryParse<DeploymentStatus>(req.Status, out var status))
+            query = query.Where(d => d.Status == status);
+        if (req.Verdict is not null && SnakeEnum.TryParse<Verdict>(req.Verdict, out var verdict))
+            query = query.Where(d => d.Assessment!.Verdict == verdict);
         var page = await query.OrderByDescending(d => d.RegisteredAt).ToPagedListAsync(req.Page, req.PageSize, ct);
         await Send.OkAsync(new Response(page.ToList(), req.Page, req.PageSize, page.TotalItemCount), ct);
     }

@@ -36,7 +36,8 @@ builder.Services.AddSingleton<Assessor>();
 builder.Services.AddSingleton<WaiverSweep>();
 builder.Services.AddHostedService<WaiverSweepService>();
 
-builder.Services.AddMarten(sp => MartenSetup.Options(sp.GetRequiredService<Database>().ConnectionString))
+builder.Services.AddMarten(sp => MartenSetup.Options(
+        sp.GetRequiredService<Database>().ConnectionString, MartenSetup.AppendMode(sp.GetRequiredService<IConfiguration>())))
     .UseLightweightSessions()
     .ApplyAllDatabaseChangesOnStartup();
 

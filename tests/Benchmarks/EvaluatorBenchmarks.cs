@@ -4,6 +4,7 @@ using Governance.Policies.Evaluation;
 namespace Governance.Benchmarks;
 
 [MemoryDiagnoser]
+[InProcess] // the project and assembly names differ; in-process is exact enough for a microbenchmark
 public class EvaluatorBenchmarks
 {
     private EvaluationInput _input = null!;

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Governance.Benchmarks;
 
 // dotnet run -c Release --project tests/Benchmarks -- evaluator   (BenchmarkDotNet, one core)
-// dotnet run -c Release --project tests/Benchmarks -- write [--seconds 20] [--concurrency 8]
+// dotnet run -c Release --project tests/Benchmarks -- write [--seconds 20] [--concurrency 8] [--append quick|rich]
 return args.FirstOrDefault() switch
 {
     "evaluator" => Run(() => BenchmarkRunner.Run<EvaluatorBenchmarks>(args: args[1..])),

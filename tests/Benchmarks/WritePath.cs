@@ -21,6 +21,7 @@ public static class WritePath
     {
         var seconds = Option(args, "--seconds", 20);
         var concurrency = Option(args, "--concurrency", 8);
+        var appendMode = args.SkipWhile(a => a != "--append").Skip(1).FirstOrDefault() == "rich" ? JasperFx.Events.EventAppendMode.Rich : JasperFx.Events.EventAppendMode.Quick;
         var warmup = TimeSpan.FromSeconds(Math.Min(5, seconds / 4.0));
         var measure = TimeSpan.FromSeconds(seconds);
 
@@ -40,7 +41,7 @@ public static class WritePath
 
         // Bare Marten append of what POST /deployments appends: DeploymentRegistered + DeploymentAssessed, inline projection.
         var assessment = Evaluator.Evaluate(input);
-        using var store = new DocumentStore(MartenSetup.Options(postgres.ConnectionStringFor("bench_bare")));
+        using var store = new DocumentStore(MartenSetup.Options(postgres.ConnectionStringFor("bench_bare"), appendMode));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var by = new Actor("bench", "Bench Architect", Role.Architect);
         async Task BareAppend()
@@ -59,7 +60,7 @@ public static class WritePath
         var key = new byte[48];
         Random.Shared.NextBytes(key);
         var port = FreePort();
-        using var api = StartApi(postgres.ConnectionStringFor("bench_api"), Convert.ToBase64String(key), port);
+        using var api = StartApi(postgres.ConnectionStringFor("bench_api"), Convert.ToBase64String(key), port, appendMode);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await WaitUntilReady(http, api);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
@@ -80,6 +81,7 @@ public static class WritePath
 
         Console.WriteLine();
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd}");
+        Console.WriteLine($"event append mode: {appendMode}");
         Console.WriteLine($"concurrency {concurrency}, warm-up {warmup.TotalSeconds:0}s, measured {measure.TotalSeconds:0}s each");
         Console.WriteLine($"evaluator: {evaluatorMicros:0.0} µs per assessment ({1e6 / evaluatorMicros:N0} assessments/s on one core)");
         bare.Print();
@@ -124,7 +126,7 @@ public static class WritePath
         return result;
     }
 
-    private static Process StartApi(string connectionString, string signingKey, int port)
+    private static Process StartApi(string connectionString, string signingKey, int port, JasperFx.Events.EventAppendMode appendMode)
     {
         var dll = Path.Combine(Realistic.RepoRoot(), "src", "Api", "bin", "Release", "net10.0", "Governance.Api.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("Build the Api in Release first: dotnet build -c Release src/Api", dll);
@@ -135,6 +137,7 @@ public static class WritePath
         start.Environment["ConnectionStrings__Governance"] = connectionString;
         start.Environment["Governance__Auth__SigningKey"] = signingKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Governance__Events__AppendMode"] = appendMode.ToString().ToLowerInvariant();
         start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

@@ -11,7 +11,16 @@ namespace Governance.Api.Infrastructure;
 /// <summary>The one Marten configuration, shared by the Api and the benchmarks that compare against a bare append.</summary>
 public static class MartenSetup
 {
-    public static StoreOptions Options(string connectionString)
+    /// <summary><c>Governance:Events:AppendMode</c>: <c>quick</c> (default) or <c>rich</c>.</summary>
+    public static EventAppendMode AppendMode(IConfiguration configuration) =>
+        configuration["Governance:Events:AppendMode"]?.ToLowerInvariant() switch
+        {
+            null or "" or "quick" => EventAppendMode.Quick,
+            "rich" => EventAppendMode.Rich,
+            var other => throw new InvalidOperationException($"Governance:Events:AppendMode must be 'quick' or 'rich', not '{other}'."),
+        };
+
+    public static StoreOptions Options(string connectionString, EventAppendMode appendMode = EventAppendMode.Quick)
     {
         var options = new StoreOptions();
         options.Connection(connectionString);
@@ -24,7 +33,7 @@ public static class MartenSetup
         options.Schema.For<DeploymentView>().Index(d => d.RegisteredAt);
         options.Schema.For<IdempotencyRecord>();
         // Quick append: versions are assigned by a server-side function in one round trip (see docs/performance.md).
-        options.Events.AppendMode = EventAppendMode.Quick;
+        options.Events.AppendMode = appendMode;
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         return options;
     }

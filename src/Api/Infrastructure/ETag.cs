@@ -19,8 +19,23 @@ public static class ETag
         return long.TryParse(v.Trim('"'), out version) && version > 0;
     }
 
-    public static Task<IEventStream<DeploymentView>> FetchForWriting(IDocumentSession session, Guid id, string? ifMatch, CancellationToken ct) =>
-        ifMatch is not null && TryParse(ifMatch, out var expected)
-            ? session.Events.FetchForWriting<DeploymentView>(id, expected, ct)
-            : session.Events.FetchForWriting<DeploymentView>(id, ct);
+    /// <summary>
+    /// Loads the deployment for writing; the append is pinned to the version read. A deployment that exists at another
+    /// version than <paramref name="ifMatch"/> is a <see cref="StaleVersionException"/> (409); one that does not exist
+    /// comes back with a null aggregate (404), whatever the If-Match said.
+    /// </summary>
+    public static async Task<IEventStream<DeploymentView>> FetchForWriting(IDocumentSession session, Guid id, string? ifMatch, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<DeploymentView>(id, ct);
+        if (stream.Aggregate is not null && ifMatch is not null && TryParse(ifMatch, out var expected) && stream.Aggregate.Version != expected)
+            throw new StaleVersionException(expected, stream.Aggregate.Version);
+        return stream;
+    }
+}
+
+public sealed class StaleVersionException(long expected, long actual)
+    : Exception($"The deployment is at version {actual}, not {expected} as If-Match said. Read it again and retry.")
+{
+    public long Expected { get; } = expected;
+    public long Actual { get; } = actual;
 }

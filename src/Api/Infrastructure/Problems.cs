@@ -16,6 +16,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             ConcurrencyException => (409, "Concurrent change",
                 "Another request changed this resource first. Read it again and retry with the new version."),
+            StaleVersionException stale => (409, "Stale version", stale.Message),
             DocumentAlreadyExistsException => (409, "Duplicate request in progress",
                 "A request with the same Idempotency-Key was being processed at the same time. Retry to get its response."),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),

@@ -26,6 +26,9 @@ public sealed class UsageRequest
 
 public sealed class UsageValidator : AbstractValidator<UsageRequest>
 {
+    /// <summary>Lists are facts a person declares; anything longer is a mistake or an attack.</summary>
+    public const int MaxItems = 50;
+
     public UsageValidator(bool forRegistration)
     {
         if (forRegistration)
@@ -34,6 +37,9 @@ public sealed class UsageValidator : AbstractValidator<UsageRequest>
             RuleFor(x => x.Hosting).NotNull().WithMessage("'hosting' is required: internal, saas or redistributed.");
             RuleFor(x => x.Regions).NotEmpty().WithMessage("'regions' must list at least one region.");
         }
+        RuleFor(x => x.Regions).Must(l => l is null || l.Count <= MaxItems).WithMessage($"At most {MaxItems} regions.");
+        RuleFor(x => x.DataClasses).Must(l => l is null || l.Count <= MaxItems).WithMessage($"At most {MaxItems} data classes.");
+        RuleFor(x => x.FieldsOfUse).Must(l => l is null || l.Count <= MaxItems).WithMessage($"At most {MaxItems} fields of use.");
         RuleForEach(x => x.Regions).NotEmpty().Matches("^[a-z0-9][a-z0-9-]{0,62}$")
             .WithMessage("Each region must be a cloud region name such as 'eu-west-1' (lowercase letters, digits, '-').");
         RuleForEach(x => x.DataClasses).NotEmpty().Matches("^[a-z0-9][a-z0-9_-]{0,62}$")

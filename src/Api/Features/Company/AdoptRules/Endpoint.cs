@@ -28,14 +28,16 @@ public sealed class Validator : Validator<Request>
     public Validator()
     {
         RuleFor(x => x.Residency).NotNull();
-        RuleForEach(x => x.Residency).ChildRules(r =>
+        RuleFor(x => x.Residency).Must(l => l is null || l.Count <= UsageValidator.MaxItems).WithMessage($"At most {UsageValidator.MaxItems} residency rules.");
+        RuleFor(x => x.DeniedOrigins).Must(l => l is null || l.Count <= 300).WithMessage("At most 300 denied origins.");
+        RuleForEach(x => x.Residency).NotNull().ChildRules(r =>
         {
             r.RuleFor(x => x.DataClass).NotEmpty().Matches("^[a-z0-9][a-z0-9_-]{0,62}$");
-            r.RuleFor(x => x.AllowedRegions).NotEmpty();
+            r.RuleFor(x => x.AllowedRegions).NotEmpty().Must(l => l is null || l.Count <= UsageValidator.MaxItems);
             r.RuleForEach(x => x.AllowedRegions).NotEmpty().Matches(@"^[a-z0-9*][a-z0-9*-]{0,62}$")
                 .WithMessage("Region patterns are lowercase region names where '*' matches anything, e.g. 'eu-*'.");
         });
-        RuleFor(x => x.Residency).Must(r => r is null || r.Select(x => x.DataClass).Distinct().Count() == r.Count)
+        RuleFor(x => x.Residency).Must(r => r is null || r.Where(x => x is not null).Select(x => x.DataClass).Distinct().Count() == r.Count)
             .WithMessage("Each data class may appear once.");
         RuleFor(x => x.DeniedOrigins).NotNull();
         RuleForEach(x => x.DeniedOrigins).Must(Countries.IsCountry).WithMessage("Denied origins must be ISO 3166-1 alpha-2 codes, e.g. 'CN'.");

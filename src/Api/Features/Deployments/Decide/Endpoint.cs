@@ -40,7 +40,8 @@ public sealed class Validator : Validator<Request>
         RuleFor(x => x.Decision).NotEmpty().Must(d => d is "approve" or "reject").WithMessage("'decision' must be 'approve' or 'reject'.");
         RuleFor(x => x.Justification).NotEmpty().WithMessage("'justification' is required: say why.").MaximumLength(4000);
         RuleFor(x => x.Waivers).Empty().When(x => x.Decision == "reject").WithMessage("Waivers can only be granted with an approval.");
-        RuleForEach(x => x.Waivers).ChildRules(w =>
+        RuleFor(x => x.Waivers).Must(l => l is null || l.Count <= UsageValidator.MaxItems).WithMessage($"At most {UsageValidator.MaxItems} waivers.");
+        RuleForEach(x => x.Waivers).NotNull().ChildRules(w =>
         {
             w.RuleFor(x => x.FindingCode).NotEmpty();
             w.RuleFor(x => x.Reason).NotEmpty().MaximumLength(2000);

@@ -50,6 +50,7 @@ public sealed class Validator : Validator<Request>
             m.RuleFor(x => x.Modality).NotNull().IsInEnum();
             m.RuleFor(x => x.ArtifactSha256).NotEmpty().Matches("^[0-9a-fA-F]{64}$")
                 .WithMessage("'artifactSha256' must be 64 hexadecimal characters.");
+            m.RuleFor(x => x.BaseModels).Must(l => l is null || l.Count <= UsageValidator.MaxItems).WithMessage($"At most {UsageValidator.MaxItems} base models.");
             m.RuleForEach(x => x.BaseModels).NotEmpty().MaximumLength(200);
             m.RuleFor(x => x.DistributedName).MaximumLength(200);
         }).When(x => x.Model is not null);

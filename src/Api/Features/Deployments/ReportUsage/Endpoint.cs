@@ -23,12 +23,13 @@ public sealed class Validator : Validator<Request>
 {
     public Validator()
     {
-        RuleFor(x => x.Usage).SetValidator(new UsageValidator(forRegistration: false));
+        RuleFor(x => x.Usage).NotNull().WithMessage("The body must be a JSON object with the usage fields that changed.");
+        RuleFor(x => x.Usage).SetValidator(new UsageValidator(forRegistration: false)).When(x => x.Usage is not null);
         RuleFor(x => x.Usage).Must(u => u.Commercial is not null || u.Hosting is not null || u.Regions is not null || u.DataClasses is not null
                 || u.DisplaysAttribution is not null || u.TrainsOtherModels is not null || u.FieldsOfUse is not null
                 || u.MonthlyActiveUsers is not null || u.Purpose is not null)
-            .WithMessage("The report changes nothing: send at least one usage field.");
-        RuleFor(x => x.Usage.Regions).NotEmpty().When(x => x.Usage.Regions is not null)
+            .WithMessage("The report changes nothing: send at least one usage field.").When(x => x.Usage is not null);
+        RuleFor(x => x.Usage.Regions).NotEmpty().When(x => x.Usage?.Regions is not null)
             .WithMessage("'regions' must list at least one region.");
         RuleFor(x => x.IfMatch).Must(v => v is null || ETag.TryParse(v, out _)).WithMessage("If-Match must be a version such as \"3\".");
     }

@@ -16,7 +16,8 @@ public sealed record ModelFacts(
     string ArtifactSha256,
     bool IsDerivative,
     IReadOnlyList<string> BaseModels,
-    string? DistributedName);
+    string? DistributedName,
+    int? ContextLength = null);
 
 public sealed record UsageFacts(
     bool Commercial,
@@ -61,11 +62,18 @@ public sealed record CompanyRules(
     public static readonly CompanyRules None = new([], [], false);
 }
 
-/// <summary>Evidence from a scanner. Until one exists, a rule that demands attestation stays open.</summary>
-public sealed record AttestationFacts(bool HasValidAttestation)
+/// <summary>
+/// Evidence from a scanner: whether a valid signed attestation of the registered artifact is on record, and what the
+/// scan found in the file itself (e.g. the file declares another license). Until one exists, a rule that demands
+/// attestation stays open.
+/// </summary>
+public sealed record AttestationFacts(bool HasValidAttestation, IReadOnlyList<ScanObservation>? Observations = null)
 {
     public static readonly AttestationFacts None = new(false);
 }
+
+/// <summary>A finding a scanner made about the artifact (<c>license-mismatch</c>, <c>lineage-mismatch</c>), with its facts.</summary>
+public sealed record ScanObservation(string Code, string Message, IReadOnlyDictionary<string, string> Facts);
 
 /// <summary>A legal decision to accept a finding until a date, for a reason.</summary>
 public sealed record Waiver(string FindingCode, DateOnly ExpiresOn, string Reason, string ApprovedBy);

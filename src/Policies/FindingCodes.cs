@@ -20,12 +20,14 @@ public static class FindingCodes
     public const string OriginDenied = "origin-denied";
     public const string AttestationRequired = "attestation-required";
     public const string ThresholdWithinLimit = "threshold-within-limit";
+    public const string LicenseMismatch = "license-mismatch";
+    public const string LineageMismatch = "lineage-mismatch";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         UnknownLicense, NonCommercialLicense, MauThresholdExceeded, RevenueThresholdExceeded, ThresholdFactsMissing,
         AttributionRequired, NoticeRequired, DerivativeNaming, OutputTrainingProhibited, HostingRestricted,
         GeographicRestriction, UseRestriction, UseRestrictionsPassdown, ResidencyViolation, OriginDenied,
-        AttestationRequired, ThresholdWithinLimit,
+        AttestationRequired, ThresholdWithinLimit, LicenseMismatch, LineageMismatch,
     };
 }

@@ -30,6 +30,7 @@ public static class MartenSetup
         // Read models live in the same transaction as the events: what a request writes, the next one reads.
         options.Projections.Snapshot<DeploymentView>(SnapshotLifecycle.Inline);
         options.Projections.Snapshot<CompanyView>(SnapshotLifecycle.Inline);
+        options.Projections.Snapshot<Features.Scanners.ScannerView>(SnapshotLifecycle.Inline);
         options.Schema.For<DeploymentView>().Index(d => d.RegisteredAt);
         options.Schema.For<IdempotencyRecord>();
         // Quick append: versions are assigned by a server-side function in one round trip (see docs/performance.md).

@@ -13,6 +13,7 @@ public static class Evaluator
     public const string ResidencyClausePrefix = "company#residency/";
     public const string DeniedOriginsClause = "company#denied-origins";
     public const string AttestationClause = "company#attestation-required";
+    public const string ScanClause = "scan#artifact";
 
     public static Assessment Evaluate(EvaluationInput input)
     {
@@ -33,6 +34,7 @@ public static class Evaluator
         }
 
         EvaluateCompanyRules(input, findings);
+        EvaluateScan(input, findings);
 
         var waived = ApplyWaivers(findings, input.Waivers, input.On);
         var ordered = waived
@@ -294,6 +296,19 @@ public static class Evaluator
                 : new Finding(FindingCodes.AttestationRequired, Severity.Obligation, AttestationClause,
                     "Company rule: a signed scanner attestation of the artifact is required; none is on record yet.",
                     Facts(("hasValidAttestation", "false"), ("artifactSha256", model.ArtifactSha256))));
+    }
+
+    /// <summary>
+    /// What the artifact itself says outranks what was declared: a file under another license, or derived from other
+    /// base models, invalidates the assessment's premise until someone reconciles the two.
+    /// </summary>
+    private static void EvaluateScan(EvaluationInput input, List<Finding> findings)
+    {
+        foreach (var o in input.Attestation.Observations ?? [])
+        {
+            var severity = o.Code is FindingCodes.LicenseMismatch or FindingCodes.LineageMismatch ? Severity.Blocking : Severity.Info;
+            findings.Add(new Finding(o.Code, severity, ScanClause, o.Message, o.Facts));
+        }
     }
 
     private static IEnumerable<Finding> ApplyWaivers(List<Finding> findings, IReadOnlyList<Waiver> waivers, DateOnly on)

@@ -22,6 +22,11 @@ public sealed class AccessTests(ApiFixture api) : IClassFixture<ApiFixture>
         ("POST", $"/deployments/{Id}/usage", ["architect"]),
         ("POST", $"/deployments/{Id}/decision", ["legal"]),
         ("POST", $"/deployments/{Id}/retire", ["architect", "legal"]),
+        ("POST", $"/deployments/{Id}/attestations", ["scanner"]),
+        ("POST", "/scanners", ["admin"]),
+        ("GET", "/scanners", ["admin", "auditor", "legal"]),
+        ("POST", $"/scanners/{Id}/revoke", ["admin"]),
+        ("GET", "/scans/next", ["scanner"]),
     ];
 
     public static IEnumerable<object[]> Forbidden() =>

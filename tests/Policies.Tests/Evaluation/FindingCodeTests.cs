@@ -8,6 +8,9 @@ namespace Governance.Policies.Tests.Evaluation;
 /// </summary>
 public sealed class FindingCodeTests
 {
+    private static AttestationFacts Scanned(string code) =>
+        new(true, [new ScanObservation(code, "The artifact disagrees with the declaration.", new Dictionary<string, string> { ["file"] = "llama3.1" })]);
+
     private sealed record Case(Func<Scenario> Build, Severity Severity, string ClauseId);
 
     private static readonly Dictionary<string, Case> Cases = new(StringComparer.Ordinal)
@@ -54,6 +57,12 @@ public sealed class FindingCodeTests
         [FindingCodes.ResidencyViolation] = new(
             () => Scenario.For("apache-2.0").WithUsage(u => u with { Regions = ["us-east-1"] }),
             Severity.Blocking, "company#residency/personal"),
+        [FindingCodes.LicenseMismatch] = new(
+            () => Scenario.For("apache-2.0") with { Attestation = Scanned(FindingCodes.LicenseMismatch) },
+            Severity.Blocking, Evaluator.ScanClause),
+        [FindingCodes.LineageMismatch] = new(
+            () => Scenario.For("apache-2.0") with { Attestation = Scanned(FindingCodes.LineageMismatch) },
+            Severity.Blocking, Evaluator.ScanClause),
         [FindingCodes.OriginDenied] = new(
             () => Scenario.For("apache-2.0").WithModel(m => m with { Name = "Qwen3-8B", Origin = "CN" })
                 with { Rules = new CompanyRules([], ["CN"], false) },

@@ -80,3 +80,27 @@ public sealed class TriggerAndFreshnessTests
         Assert.Contains("12 of 12", fullYear.Single(FindingCodes.ThresholdWithinLimit).Message);
     }
 }
+
+public sealed class ScanObservationTests
+{
+    [Fact]
+    public void a_file_that_declares_another_license_blocks_until_reconciled()
+    {
+        var s = Scenario.For("apache-2.0") with
+        {
+            Attestation = new AttestationFacts(true,
+            [
+                new ScanObservation(FindingCodes.LicenseMismatch, "The file declares llama3.1; the deployment declares apache-2.0.",
+                    new Dictionary<string, string> { ["declared"] = "apache-2.0", ["file"] = "llama3.1" }),
+            ]),
+        };
+
+        var a = s.Evaluate();
+
+        var finding = a.Single(FindingCodes.LicenseMismatch);
+        Assert.Equal(Severity.Blocking, finding.Severity);
+        Assert.Equal(Evaluator.ScanClause, finding.ClauseId);
+        Assert.Equal("llama3.1", finding.Facts["file"]);
+        Assert.Equal(Verdict.NonCompliant, a.Verdict);
+    }
+}

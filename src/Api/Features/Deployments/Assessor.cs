@@ -10,13 +10,17 @@ public sealed class Assessor(PolicySet policies)
 {
     public string CatalogVersion => policies.Catalog.Version;
 
-    public Assessment Assess(DeploymentFacts deployment, CompanyView? company, IReadOnlyList<Waiver> waivers, DateOnly on) =>
+    public Assessment Assess(DeploymentView state, CompanyView? company, IReadOnlyList<Waiver> waivers, DateOnly on) =>
+        Assess(state.Facts(), company, waivers, on, state.Evidence());
+
+    public Assessment Assess(DeploymentFacts deployment, CompanyView? company, IReadOnlyList<Waiver> waivers, DateOnly on,
+        AttestationFacts? evidence = null) =>
         Evaluator.Evaluate(new EvaluationInput(
             policies.Catalog.Find(deployment.Model.LicenseId),
             deployment,
             company?.Facts() ?? CompanyFacts.Unknown,
             company?.Rules ?? policies.DefaultRules,
-            AttestationFacts.None,
+            evidence ?? AttestationFacts.None,
             waivers,
             on));
 

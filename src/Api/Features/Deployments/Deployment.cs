@@ -55,6 +55,20 @@ public sealed class DeploymentView
     public List<string> ApprovedBasis { get; set; } = [];
 
     public string? ReviewReason { get; set; }
+
+    /// <summary>The latest recorded attestation of the artifact, if any.</summary>
+    public AttestationView? Attestation { get; set; }
+
+    /// <summary>Flattened for the scan queue: a valid, not withdrawn attestation of the registered artifact exists.</summary>
+    public bool HasValidAttestation { get; set; }
+
+    /// <summary>Digests of every envelope ever accepted: the same envelope twice is a replay.</summary>
+    public List<string> AttestationDigests { get; set; } = [];
+
+    public LeaseView? Lease { get; set; }
+
+    /// <summary>Flattened for the scan queue: when the current lease lapses.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
     public Actor RegisteredBy { get; set; } = null!;
     public DateTimeOffset RegisteredAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -102,6 +116,35 @@ public sealed class DeploymentView
 
     public void Apply(DeploymentReviewRequired e) => (Status, ReviewReason, UpdatedAt) = (DeploymentStatus.ReviewRequired, e.Reason, e.At);
 
+    public void Apply(ScanLeased e)
+    {
+        Lease = new LeaseView(e.LeaseId, e.By, e.ExpiresAt);
+        LeaseExpiresAt = e.ExpiresAt;
+    }
+
+    public void Apply(DeploymentAttested e)
+    {
+        Attestation = new AttestationView(e.EnvelopeSha256, e.KeyId, e.ScannerId, e.ScannerName, e.Predicate, e.At, false, null);
+        HasValidAttestation = string.Equals(e.Predicate.Artifact.Sha256, Model.ArtifactSha256, StringComparison.OrdinalIgnoreCase);
+        AttestationDigests.Add(e.EnvelopeSha256);
+        (Lease, LeaseExpiresAt, UpdatedAt) = (null, null, e.At);
+    }
+
+    public void Apply(AttestationWithdrawn e)
+    {
+        if (Attestation?.EnvelopeSha256 == e.EnvelopeSha256)
+        {
+            Attestation = Attestation with { Withdrawn = true, WithdrawalReason = e.Reason };
+            HasValidAttestation = false;
+        }
+        UpdatedAt = e.At;
+    }
+
+    /// <summary>What the evaluator gets from the scanner's evidence.</summary>
+    public AttestationFacts Evidence() => HasValidAttestation && Attestation is { } a
+        ? new AttestationFacts(true, a.Predicate.Findings.Select(f => f.Observation).ToList())
+        : AttestationFacts.None;
+
     public void Apply(DeploymentRetired e) => (Status, RetiredAt, UpdatedAt) = (DeploymentStatus.Retired, e.At, e.At);
 
     /// <summary>Applies events in memory, as Marten's projection does, to answer a write without reading back.</summary>
@@ -116,6 +159,9 @@ public sealed class DeploymentView
             case WaiverLapsed x: Apply(x); break;
             case DeploymentReviewRequired x: Apply(x); break;
             case DeploymentRetired x: Apply(x); break;
+            case ScanLeased x: Apply(x); break;
+            case DeploymentAttested x: Apply(x); break;
+            case AttestationWithdrawn x: Apply(x); break;
         }
         Version++;
         return this;

@@ -28,7 +28,7 @@ public static class Reassessment
         var copy = state.Copy();
         foreach (var e in first) copy.When(e);
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var assessed = assessor.Assessed(copy.Id, assessor.Assess(copy.Facts(), company, copy.Waivers, today), trigger, today, by, now);
+        var assessed = assessor.Assessed(copy.Id, assessor.Assess(copy, company, copy.Waivers, today), trigger, today, by, now);
         var events = first.Concat(Decider.Reassess(copy, assessed)).ToList();
         if (events.Count == 0) return false;
         session.Events.Append(state.Id, state.Version + events.Count, events);

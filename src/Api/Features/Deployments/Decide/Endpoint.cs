@@ -75,7 +75,7 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var waivers = (req.Waivers ?? []).Select(w => new Waiver(w.FindingCode!, w.ExpiresOn!.Value, w.Reason!, by.Name)).ToList();
         var company = await session.LoadAsync<CompanyView>(CompanyView.StreamId, ct);
-        var assessed = assessor.Assessed(state.Id, assessor.Assess(state.Facts(), company, waivers, today), "decision", today, by, now);
+        var assessed = assessor.Assessed(state.Id, assessor.Assess(state, company, waivers, today), "decision", today, by, now);
 
         var (events, refusal) = Decider.Decide(state, req.Decision == "approve", req.Justification!.Trim(), waivers, assessed);
         if (refusal is not null)

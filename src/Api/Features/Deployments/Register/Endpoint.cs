@@ -32,6 +32,8 @@ public sealed class ModelRequest
     public List<string>? BaseModels { get; set; }
     /// <summary>The name under which a derivative is distributed, if it is.</summary>
     public string? DistributedName { get; set; }
+    /// <summary>The context length the deployment runs with: the scanner measures memory at this length.</summary>
+    public int? ContextLength { get; set; }
 }
 
 public sealed class Validator : Validator<Request>
@@ -53,6 +55,7 @@ public sealed class Validator : Validator<Request>
             m.RuleFor(x => x.BaseModels).Must(l => l is null || l.Count <= UsageValidator.MaxItems).WithMessage($"At most {UsageValidator.MaxItems} base models.");
             m.RuleForEach(x => x.BaseModels).NotEmpty().MaximumLength(200);
             m.RuleFor(x => x.DistributedName).MaximumLength(200);
+            m.RuleFor(x => x.ContextLength).InclusiveBetween(1, 10_000_000);
         }).When(x => x.Model is not null);
         RuleFor(x => x.Usage).NotNull();
         RuleFor(x => x.Usage!).SetValidator(new UsageValidator(forRegistration: true)).When(x => x.Usage is not null);
@@ -73,7 +76,7 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
     {
         var (m, u) = (req.Model!, req.Usage!);
         var model = new ModelFacts(m.Name!.Trim(), m.LicenseId!.Trim(), m.ReleaseDate!.Value, m.Origin!, m.Modality!.Value,
-            m.ArtifactSha256!.ToLowerInvariant(), m.IsDerivative, m.BaseModels ?? [], m.DistributedName);
+            m.ArtifactSha256!.ToLowerInvariant(), m.IsDerivative, m.BaseModels ?? [], m.DistributedName, m.ContextLength);
         var usage = new UsageFacts(u.Commercial!.Value, u.Hosting!.Value, u.Regions!, u.DataClasses ?? [], u.DisplaysAttribution ?? false,
             u.TrainsOtherModels ?? false, u.FieldsOfUse ?? [], u.MonthlyActiveUsers ?? 0, u.Purpose ?? Purpose.Production);
 

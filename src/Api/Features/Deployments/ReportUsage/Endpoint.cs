@@ -78,7 +78,7 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
         var reported = new DeploymentUsageReported(state.Id, usage, Changes(before, usage), by, now);
         state.When(reported);
         var company = await session.LoadAsync<CompanyView>(CompanyView.StreamId, ct);
-        var assessed = assessor.Assessed(state.Id, assessor.Assess(state.Facts(), company, state.Waivers, today), "usage-reported", today, by, now);
+        var assessed = assessor.Assessed(state.Id, assessor.Assess(state, company, state.Waivers, today), "usage-reported", today, by, now);
         var events = new List<object> { reported };
         foreach (var e in Decider.Reassess(state, assessed)) { events.Add(e); state.When(e); }
 

@@ -1,0 +1,172 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Governance.Api.Tests.Infrastructure;
+
+namespace Governance.Api.Tests.Features.Attestations;
+
+public sealed class AttestationTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private sealed record Scanner(ECDsa Key, string KeyId, string Id);
+
+    private async Task<Scanner> RegisterScanner(string name)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var reply = await api.Post("/scanners", "admin", new { name, publicKey = key.ExportSubjectPublicKeyInfoPem() });
+        Assert.Equal(201, reply.Status);
+        var keyId = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()));
+        Assert.Equal(keyId, (string?)reply.Json["keyId"]);
+        return new Scanner(key, keyId, (string)reply.Json["id"]!);
+    }
+
+    private async Task<string> ApprovedDeployment(string name)
+    {
+        await api.Put("/company/rules", "legal", new { residency = Array.Empty<object>(), deniedOrigins = Array.Empty<string>(), attestationRequired = true });
+        var id = (string)(await api.Post("/deployments", "architect", Requests.Deployment(name: name))).Json["id"]!;
+        var approved = await api.Post($"/deployments/{id}/decision", "legal", new
+        {
+            decision = "approve", justification = "Scan pending.",
+            waivers = new[] { new { findingCode = "attestation-required", expiresOn = api.Clock.Today.AddDays(60).ToString("yyyy-MM-dd"), reason = "Scanner rollout" } },
+        });
+        Assert.True(approved.Status == 200, approved.ToString());
+        return id;
+    }
+
+    private static byte[] Statement(string deploymentId, string sha256, DateTimeOffset scannedAt, string fileLicense = "llama3.1") =>
+        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["_type"] = "https://in-toto.io/Statement/v1",
+            ["subject"] = new[] { new { name = "Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf", digest = new { sha256 } } },
+            ["predicateType"] = "urn:governance:model-footprint:v1",
+            ["predicate"] = new
+            {
+                deploymentId, scannedAt,
+                artifact = new { name = "Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf", sizeBytes = 4_920_739_232L, sha256 },
+                metadata = new { architecture = "llama", name = "Meta Llama 3.1 8B Instruct", parameters = 8_030_261_248L, fileType = "MOSTLY_Q4_K_M", contextLength = 131072, license = fileLicense, baseModels = Array.Empty<string>() },
+                footprint = new { modelBytes = 4_920_739_232L, contextLength = 8192, deviceBytes = new { weights = 4_685_000_000L, kvCache = 1_073_741_824L, compute = 560_000_000L, total = 6_318_741_824L }, hostPeakRssBytes = 812_000_000L },
+                throughput = new[]
+                {
+                    new { test = "pp512", nPrompt = 512, nGen = 0, repetitions = 5, meanTokensPerSecond = 9210.4, stddevTokensPerSecond = 41.2, samplesTokensPerSecond = new[] { 9170.0, 9260.1, 9190.3, 9240.0, 9191.6 } },
+                    new { test = "tg128", nPrompt = 0, nGen = 128, repetitions = 5, meanTokensPerSecond = 142.7, stddevTokensPerSecond = 0.6, samplesTokensPerSecond = new[] { 142.1, 143.2, 142.5, 143.3, 142.4 } },
+                },
+                loadSeconds = 2.31, timeToFirstTokenSeconds = 0.061,
+                environment = new { backend = "cuda", device = "NVIDIA H100 80GB HBM3", driver = "580.65", cudaVersion = "13.0", cpu = "AMD EPYC", threads = 16, llamaCppBuild = "b0.5.0", scannerVersion = "1.0.0" },
+                rooflineFraction = 0.71,
+                findings = fileLicense == "llama3.1" ? Array.Empty<object>() : new object[] { new { code = "license-mismatch", severity = "blocking", message = $"The file declares {fileLicense}.", facts = new Dictionary<string, string> { ["file"] = fileLicense } } },
+            },
+        });
+
+    private static object Envelope(byte[] payload, params (ECDsa Key, string KeyId)[] signers)
+    {
+        var pae = Encoding.UTF8.GetBytes($"DSSEv1 28 application/vnd.in-toto+json {payload.Length} ").Concat(payload).ToArray();
+        return new
+        {
+            payloadType = "application/vnd.in-toto+json",
+            payload = Convert.ToBase64String(payload),
+            signatures = signers.Select(s => new { keyid = s.KeyId, sig = Convert.ToBase64String(s.Key.SignData(pae, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)) }).ToArray(),
+        };
+    }
+
+    [Fact]
+    public async Task lease_scan_attest_and_the_deployment_shows_the_attestation()
+    {
+        var scanner = await RegisterScanner("gpu-scanner-01");
+        var id = await ApprovedDeployment("attest-me");
+
+        // Scanners drain the queue: every waiting deployment is leased once, ours among them; then there is nothing.
+        var leased = new List<string>();
+        for (var next = await api.Get("/scans/next", "scanner"); next.Status == 200; next = await api.Get("/scans/next", "scanner"))
+        {
+            leased.Add((string)next.Json["deploymentId"]!);
+            if ((string?)next.Json["deploymentId"] == id) Assert.Equal(Requests.Sha, (string?)next.Json["model"]!["artifactSha256"]);
+            Assert.True(leased.Count < 100);
+        }
+        Assert.Contains(id, leased);
+        Assert.Equal(leased.Count, leased.Distinct().Count());
+        Assert.Equal(204, (await api.Get("/scans/next", "scanner")).Status);
+
+        var payload = Statement(id, Requests.Sha, api.Clock.GetUtcNow());
+        var recorded = await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(payload, (scanner.Key, scanner.KeyId)));
+        Assert.True(recorded.Status == 201, recorded.ToString());
+        Assert.Equal(scanner.KeyId, (string?)recorded.Json["attestation"]!["keyId"]);
+        Assert.Equal(142.7, (double)recorded.Json["attestation"]!["predicate"]!["throughput"]![1]!["meanTokensPerSecond"]!);
+        var attestation = recorded.Json["assessment"]!["findings"]!.AsArray().Single(f => (string?)f!["code"] == "attestation-required")!;
+        Assert.Equal("info", (string?)attestation["severity"]);
+        Assert.Null(recorded.Json["lease"]);
+
+        var trail = await api.Get($"/deployments/{id}/events", "auditor");
+        Assert.Contains(trail.Json["events"]!.AsArray(), e => (string?)e!["type"] == "deployment_attested" && (string?)e["actor"]!["role"] == "scanner");
+
+        // Replaying the same envelope is refused and records nothing.
+        var replay = await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(payload, (scanner.Key, scanner.KeyId)));
+        Assert.Equal(409, replay.Status);
+        Assert.Equal((int)recorded.Json["version"]!, (int)(await api.Get($"/deployments/{id}", "auditor")).Json["version"]!);
+    }
+
+    [Fact]
+    public async Task a_tampered_envelope_a_wrong_key_and_a_wrong_digest_are_refused()
+    {
+        var scanner = await RegisterScanner("gpu-scanner-02");
+        var id = await ApprovedDeployment("tamper");
+        var payload = Statement(id, Requests.Sha, api.Clock.GetUtcNow());
+
+        var tampered = payload.ToArray();
+        var at = Encoding.UTF8.GetString(tampered).IndexOf("142.7", StringComparison.Ordinal);
+        tampered[at] = (byte)'9';
+        var signed = (dynamic)Envelope(payload, (scanner.Key, scanner.KeyId));
+        var forged = new { payloadType = (string)signed.payloadType, payload = Convert.ToBase64String(tampered), signatures = signed.signatures };
+        Assert.Equal(422, (await api.Post($"/deployments/{id}/attestations", "scanner", forged)).Status);
+
+        using var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var strangerId = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stranger.ExportSubjectPublicKeyInfo()));
+        Assert.Equal(422, (await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(payload, (stranger, strangerId)))).Status);
+        // A stranger claiming a registered key id still fails: the signature is checked against the registered key.
+        Assert.Equal(422, (await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(payload, (stranger, scanner.KeyId)))).Status);
+
+        var otherArtifact = Statement(id, new string('b', 64), api.Clock.GetUtcNow());
+        var mismatch = await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(otherArtifact, (scanner.Key, scanner.KeyId)));
+        Assert.Equal(422, mismatch.Status);
+        Assert.Contains("digest", (string?)mismatch.Json["title"], StringComparison.OrdinalIgnoreCase);
+
+        var events = (await api.Get($"/deployments/{id}/events", "auditor")).Json["events"]!.AsArray();
+        Assert.DoesNotContain(events, e => (string?)e!["type"] == "deployment_attested");
+    }
+
+    [Fact]
+    public async Task scan_findings_join_the_assessment_and_revoking_the_key_withdraws_the_attestation()
+    {
+        var scanner = await RegisterScanner("gpu-scanner-03");
+        var id = await ApprovedDeployment("mismatch");
+        var payload = Statement(id, Requests.Sha, api.Clock.GetUtcNow(), fileLicense: "apache-2.0");
+        var recorded = await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(payload, (scanner.Key, scanner.KeyId)));
+        Assert.Equal(201, recorded.Status);
+        Assert.Equal("review_required", (string?)recorded.Json["status"]);
+        Assert.Contains(recorded.Json["assessment"]!["findings"]!.AsArray(), f => (string?)f!["code"] == "license-mismatch" && (string?)f["severity"] == "blocking");
+
+        var revoked = await api.Post($"/scanners/{scanner.Id}/revoke", "admin", new { reason = "Host decommissioned" });
+        Assert.Equal(200, revoked.Status);
+        var after = await api.Get($"/deployments/{id}", "auditor");
+        Assert.True((bool)after.Json["attestation"]!["withdrawn"]!);
+        Assert.False((bool)after.Json["hasValidAttestation"]!);
+
+        var later = Statement(id, Requests.Sha, api.Clock.GetUtcNow().AddMinutes(1));
+        Assert.Equal(422, (await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(later, (scanner.Key, scanner.KeyId)))).Status);
+    }
+
+    [Fact]
+    public async Task a_lease_lapses_when_the_scanner_dies()
+    {
+        var id = await ApprovedDeployment("lease-lapse");
+        string? leased = null;
+        for (var i = 0; i < 20 && leased != id; i++)
+        {
+            var next = await api.Get("/scans/next", "scanner");
+            if (next.Status == 204) break;
+            leased = (string?)next.Json["deploymentId"];
+        }
+        Assert.Equal(id, leased);
+        api.Clock.Advance(TimeSpan.FromMinutes(31));
+        var again = await api.Get("/scans/next", "scanner");
+        Assert.Equal(200, again.Status);
+    }
+}

@@ -23,6 +23,7 @@ public sealed class AccessTests(ApiFixture api) : IClassFixture<ApiFixture>
         ("POST", $"/deployments/{Id}/decision", ["legal"]),
         ("POST", $"/deployments/{Id}/retire", ["architect", "legal"]),
         ("POST", $"/deployments/{Id}/attestations", ["scanner"]),
+        ("GET", $"/deployments/{Id}/bom", ["auditor", "legal", "architect", "admin"]),
         ("POST", "/scanners", ["admin"]),
         ("GET", "/scanners", ["admin", "auditor", "legal"]),
         ("POST", $"/scanners/{Id}/revoke", ["admin"]),

@@ -94,6 +94,12 @@ public sealed class AttestationTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal("info", (string?)attestation["severity"]);
         Assert.Null(recorded.Json["lease"]);
 
+        // The attestation's measurements travel into the machine-readable evidence, still schema-valid.
+        var bom = await api.Get($"/deployments/{id}/bom", "auditor");
+        Assert.Empty(await Bom.BomTests.CycloneDxErrors(bom.Text));
+        var metrics = bom.Json["components"]![0]!["modelCard"]!["quantitativeAnalysis"]!["performanceMetrics"]!.AsArray();
+        Assert.Contains(metrics, m => (string?)m!["slice"] == "tg128" && (string?)m["value"] == "142.7");
+
         var trail = await api.Get($"/deployments/{id}/events", "auditor");
         Assert.Contains(trail.Json["events"]!.AsArray(), e => (string?)e!["type"] == "deployment_attested" && (string?)e["actor"]!["role"] == "scanner");
 

@@ -26,7 +26,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
     public const string Header = "Idempotency-Key";
 
-    public async Task InvokeAsync(HttpContext context, IDocumentSession session, IDocumentStore store, TimeProvider clock)
+    public async Task InvokeAsync(HttpContext context, IDocumentStore store, TimeProvider clock)
     {
         if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Headers.TryGetValue(Header, out var values)
             || context.User.Identity?.IsAuthenticated != true)
@@ -58,7 +58,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         }
 
         var record = new IdempotencyRecord { Id = id, RequestHash = requestHash, CreatedAt = clock.GetUtcNow() };
-        session.Insert(record);
+        // The request's own scoped session: the endpoint's SaveChanges commits the reservation with its events.
+        context.RequestServices.GetRequiredService<IDocumentSession>().Insert(record);
 
         var original = context.Response.Body;
         using var buffer = new MemoryStream();

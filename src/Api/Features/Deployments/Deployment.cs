@@ -1,3 +1,4 @@
+using Governance.Policies.Attestations;
 using Governance.Policies;
 using Governance.Policies.Evaluation;
 

@@ -1,3 +1,4 @@
+using Governance.Policies.Attestations;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Governance.Policies.Attestations;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Governance.Policies.Catalog;

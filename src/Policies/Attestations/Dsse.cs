@@ -2,9 +2,12 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace Governance.Api.Features.Deployments.Attest;
+namespace Governance.Policies.Attestations;
 
-/// <summary>DSSE v1 signing envelope rules, and reading the in-toto v1 statement inside.</summary>
+/// <summary>
+/// DSSE v1 envelope rules and the in-toto v1 statement inside: shared by the scanner that signs and the Api that
+/// verifies, so the two can never disagree on what was signed.
+/// </summary>
 public static class Dsse
 {
     public const string InTotoPayloadType = "application/vnd.in-toto+json";

@@ -1,0 +1,96 @@
+using System.Text.Json.Serialization;
+
+namespace Governance.Policies.Attestations;
+
+/// <summary>
+/// The predicate of <c>urn:governance:model-footprint:v1</c>. A public format other tools read: these names are the
+/// contract. Unknown fields are ignored on input, so scanners may add more.
+/// </summary>
+public sealed record ModelFootprint
+{
+    public const string PredicateType = "urn:governance:model-footprint:v1";
+
+    public Guid DeploymentId { get; init; }
+    public DateTimeOffset ScannedAt { get; init; }
+    public FootprintArtifact Artifact { get; init; } = new();
+    public FootprintMetadata Metadata { get; init; } = new();
+    public FootprintMeasurement Footprint { get; init; } = new();
+    public IReadOnlyList<ThroughputTest> Throughput { get; init; } = [];
+    public double? LoadSeconds { get; init; }
+    public double? TimeToFirstTokenSeconds { get; init; }
+    public FootprintEnvironment Environment { get; init; } = new();
+    public double? RooflineFraction { get; init; }
+    public IReadOnlyList<FootprintFinding> Findings { get; init; } = [];
+}
+
+public sealed record FootprintArtifact
+{
+    public string? Name { get; init; }
+    public long SizeBytes { get; init; }
+    public string? Sha256 { get; init; }
+}
+
+public sealed record FootprintMetadata
+{
+    public string? Architecture { get; init; }
+    public string? Name { get; init; }
+    public string? Organization { get; init; }
+    public long? Parameters { get; init; }
+    public string? FileType { get; init; }
+    public long? ContextLength { get; init; }
+    public string? License { get; init; }
+    public string? LicenseName { get; init; }
+    public string? LicenseLink { get; init; }
+    public IReadOnlyList<string> BaseModels { get; init; } = [];
+}
+
+public sealed record FootprintMeasurement
+{
+    public long ModelBytes { get; init; }
+    public long ContextLength { get; init; }
+    public DeviceBytes DeviceBytes { get; init; } = new();
+    public long? HostPeakRssBytes { get; init; }
+}
+
+public sealed record DeviceBytes
+{
+    public long Weights { get; init; }
+    public long KvCache { get; init; }
+    public long Compute { get; init; }
+    public long Total { get; init; }
+}
+
+public sealed record ThroughputTest
+{
+    /// <summary><c>pp512</c>, <c>tg128</c>, ...</summary>
+    public string? Test { get; init; }
+    public int NPrompt { get; init; }
+    public int NGen { get; init; }
+    public int Repetitions { get; init; }
+    public double MeanTokensPerSecond { get; init; }
+    public double StddevTokensPerSecond { get; init; }
+    public IReadOnlyList<double> SamplesTokensPerSecond { get; init; } = [];
+}
+
+public sealed record FootprintEnvironment
+{
+    public string? Backend { get; init; }
+    public string? Device { get; init; }
+    public string? Driver { get; init; }
+    public string? CudaVersion { get; init; }
+    public string? Cpu { get; init; }
+    public int? Threads { get; init; }
+    public string? LlamaCppBuild { get; init; }
+    public string? ScannerVersion { get; init; }
+}
+
+public sealed record FootprintFinding
+{
+    public string? Code { get; init; }
+    public string? Severity { get; init; }
+    public string? Message { get; init; }
+    public IReadOnlyDictionary<string, string>? Facts { get; init; }
+
+    [JsonIgnore]
+    public ScanObservation Observation => new(Code ?? "", Message ?? "", Facts ?? new Dictionary<string, string>());
+}

@@ -35,6 +35,37 @@ public static class Dsse
         }
     }
 
+    /// <summary>The DSSE <c>keyid</c> of a public key: <c>sha256:</c> + hex SHA-256 of its SubjectPublicKeyInfo (DER).</summary>
+    public static string KeyIdOf(byte[] subjectPublicKeyInfo) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(subjectPublicKeyInfo));
+
+    public sealed record EnvelopeSignature(
+        [property: System.Text.Json.Serialization.JsonPropertyName("keyid")] string KeyId,
+        [property: System.Text.Json.Serialization.JsonPropertyName("sig")] string Sig);
+
+    public sealed record Envelope(
+        [property: System.Text.Json.Serialization.JsonPropertyName("payloadType")] string PayloadType,
+        [property: System.Text.Json.Serialization.JsonPropertyName("payload")] string Payload,
+        [property: System.Text.Json.Serialization.JsonPropertyName("signatures")] IReadOnlyList<EnvelopeSignature> Signatures);
+
+    /// <summary>Signs an in-toto statement with an ECDSA P-256 key: SHA-256 over the PAE, DER-encoded signature.</summary>
+    public static Envelope Sign(byte[] statement, ECDsa key)
+    {
+        var pae = PreAuthenticationEncoding(InTotoPayloadType, statement);
+        var signature = key.SignData(pae, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        return new Envelope(InTotoPayloadType, Convert.ToBase64String(statement),
+            [new EnvelopeSignature(KeyIdOf(key.ExportSubjectPublicKeyInfo()), Convert.ToBase64String(signature))]);
+    }
+
+    /// <summary>An in-toto v1 statement about one artifact with a model-footprint predicate, as UTF-8 JSON.</summary>
+    public static byte[] StatementFor(string artifactName, string sha256, ModelFootprint predicate) =>
+        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["_type"] = StatementType,
+            ["subject"] = new[] { new Subject(artifactName, new Dictionary<string, string> { ["sha256"] = sha256 }) },
+            ["predicateType"] = ModelFootprint.PredicateType,
+            ["predicate"] = predicate,
+        }, Options);
+
     public static bool IsBase64(string? text) => text is not null && Convert.TryFromBase64String(text, new byte[text.Length], out _);
 
     public sealed record Subject(string? Name, Dictionary<string, string>? Digest);

@@ -104,3 +104,36 @@ public sealed class ScanObservationTests
         Assert.Equal(Verdict.NonCompliant, a.Verdict);
     }
 }
+
+public sealed class DsseTests
+{
+    [Fact]
+    public void a_signed_statement_verifies_and_any_changed_byte_does_not()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var predicate = new Attestations.ModelFootprint
+        {
+            DeploymentId = Guid.NewGuid(), ScannedAt = DateTimeOffset.UnixEpoch,
+            Artifact = new Attestations.FootprintArtifact { Name = "m.gguf", SizeBytes = 10, Sha256 = new string('c', 64) },
+        };
+        var statement = Attestations.Dsse.StatementFor("m.gguf", new string('c', 64), predicate);
+        var envelope = Attestations.Dsse.Sign(statement, key);
+        var spki = Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
+        var payload = Convert.FromBase64String(envelope.Payload);
+        var sig = Convert.FromBase64String(envelope.Signatures[0].Sig);
+
+        Assert.Equal(Attestations.Dsse.KeyIdOf(key.ExportSubjectPublicKeyInfo()), envelope.Signatures[0].KeyId);
+        Assert.True(Attestations.Dsse.Verify(spki, Attestations.Dsse.PreAuthenticationEncoding(envelope.PayloadType, payload), sig));
+        var read = Attestations.Dsse.ReadStatement(payload);
+        Assert.NotNull(read);
+        Assert.Equal(predicate.DeploymentId, read.Predicate.DeploymentId);
+
+        for (var i = 0; i < payload.Length; i += 7)
+        {
+            var changed = payload.ToArray();
+            changed[i] ^= 0x01;
+            Assert.False(Attestations.Dsse.Verify(spki, Attestations.Dsse.PreAuthenticationEncoding(envelope.PayloadType, changed), sig));
+        }
+        Assert.False(Attestations.Dsse.Verify(spki, Attestations.Dsse.PreAuthenticationEncoding("text/plain", payload), sig));
+    }
+}

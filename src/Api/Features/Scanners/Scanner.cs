@@ -58,5 +58,5 @@ public static class ScannerKeys
         }
     }
 
-    public static string KeyIdOf(byte[] spki) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(spki));
+    public static string KeyIdOf(byte[] spki) => Policies.Attestations.Dsse.KeyIdOf(spki);
 }

@@ -34,6 +34,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => Database.Resolve(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILogger<Database>>()));
 builder.Services.AddSingleton<Assessor>();
 builder.Services.AddSingleton<WaiverSweep>();
+builder.Services.AddSingleton<Governance.Api.Features.Reports.ReportRendering>();
 builder.Services.AddHostedService<WaiverSweepService>();
 
 builder.Services.AddMarten(sp => MartenSetup.Options(

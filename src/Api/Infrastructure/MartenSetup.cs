@@ -31,6 +31,8 @@ public static class MartenSetup
         options.Projections.Snapshot<DeploymentView>(SnapshotLifecycle.Inline);
         options.Projections.Snapshot<CompanyView>(SnapshotLifecycle.Inline);
         options.Projections.Snapshot<Features.Scanners.ScannerView>(SnapshotLifecycle.Inline);
+        options.Projections.Snapshot<Features.Reports.ReportView>(SnapshotLifecycle.Inline);
+        options.Schema.For<Features.Reports.ReportView>().Index(r => r.Sha256);
         options.Schema.For<DeploymentView>().Index(d => d.RegisteredAt);
         options.Schema.For<IdempotencyRecord>();
         // Quick append: versions are assigned by a server-side function in one round trip (see docs/performance.md).

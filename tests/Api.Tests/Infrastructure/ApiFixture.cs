@@ -3,6 +3,7 @@ using Alba;
 using Governance.Api.Auth;
 using Governance.Api.Features.Deployments;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
@@ -18,7 +19,7 @@ public sealed class ApiFixture : IAsyncLifetime
     private static readonly SymmetricSecurityKey SecurityKey = new(Key) { KeyId = "configured" };
 
     public IAlbaHost Host { get; private set; } = null!;
-    public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+    public TestClock Clock { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -64,6 +65,36 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public Task<Reply> Get(string url, string role) => Send(HttpMethod.Get, url, role);
 
+    /// <summary>A binary download (a PDF) with its response headers.</summary>
+    public async Task<(int Status, byte[] Body, IHeaderDictionary Headers)> Download(string url, string role)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url(url);
+            s.WithBearerToken(Token(role));
+            s.IgnoreStatusCode();
+        });
+        using var buffer = new MemoryStream();
+        if (result.Context.Response.Body.CanSeek) result.Context.Response.Body.Position = 0;
+        await result.Context.Response.Body.CopyToAsync(buffer);
+        return (result.Context.Response.StatusCode, buffer.ToArray(), result.Context.Response.Headers);
+    }
+
+    /// <summary>Uploads bytes as application/pdf.</summary>
+    public async Task<Reply> UploadPdf(string url, string role, byte[] pdf)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Stream(new MemoryStream(pdf));
+            s.Post.Url(url);
+            s.WithRequestHeader("Content-Type", "application/pdf");
+            s.WithBearerToken(Token(role));
+            s.IgnoreStatusCode();
+        });
+        var text = await result.ReadAsTextAsync();
+        return new Reply(result.Context.Response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null, text, "", result.Context.Response.ContentType ?? "");
+    }
+
     public Task<Reply> Post(string url, string role, object body, IDictionary<string, string>? headers = null) =>
         Send(HttpMethod.Post, url, role, System.Text.Json.JsonSerializer.Serialize(body, Governance.Api.Infrastructure.Json.Options), headers);
 
@@ -88,14 +119,17 @@ public sealed record Reply(int Status, JsonNode? Body, string Text, string ETag,
     public override string ToString() => $"{Status} {Text}";
 }
 
-/// <summary>A clock the test moves: waivers lapse and months pass without sleeping.</summary>
-public sealed class TestClock(DateTimeOffset start) : TimeProvider
+/// <summary>
+/// Real time plus what the test adds: waivers lapse and months pass without sleeping, while instants still line up
+/// with PostgreSQL's own event timestamps, which asOf queries read.
+/// </summary>
+public sealed class TestClock : TimeProvider
 {
-    private DateTimeOffset _now = start;
+    private TimeSpan _offset;
 
-    public override DateTimeOffset GetUtcNow() => _now;
+    public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + _offset;
 
-    public void Advance(TimeSpan by) => _now += by;
+    public void Advance(TimeSpan by) => _offset += by;
 
-    public DateOnly Today => DateOnly.FromDateTime(_now.UtcDateTime);
+    public DateOnly Today => DateOnly.FromDateTime(GetUtcNow().UtcDateTime);
 }

@@ -65,11 +65,11 @@ internal sealed record BarChart(string Title, IReadOnlyList<Bar> Bars, string Un
         flow.Gap(10);
     }
 
-    /// <summary>About four round steps (1, 2, 2.5 or 5 times a power of ten) that cover the largest value.</summary>
+    /// <summary>About five round steps (1, 2, 2.5 or 5 times a power of ten) that cover the largest value.</summary>
     internal static (double Step, double Max) Ticks(double max)
     {
         if (!(max > 0) || double.IsInfinity(max)) return (0.25, 1);
-        var raw = max / 4;
+        var raw = max / 5;
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         var n = raw / magnitude;
         var step = (n <= 1 ? 1 : n <= 2 ? 2 : n <= 2.5 ? 2.5 : n <= 5 ? 5 : 10) * magnitude;

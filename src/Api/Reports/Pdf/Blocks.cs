@@ -44,8 +44,9 @@ internal sealed record KeyValues(IReadOnlyList<(string Label, string Value)> Ite
 {
     internal override void Layout(Flow flow)
     {
+        if (Items.Count == 0) return;
         var label = flow.Fonts[Typography.Label.Font];
-        var widest = Items.Count == 0 ? 0 : Items.Max(i => label.Measure(label.Sanitize(i.Label), Typography.Label.Size));
+        var widest = Items.Max(i => label.Measure(label.Sanitize(i.Label), Typography.Label.Size));
         var labelWidth = Math.Clamp(widest + 12, flow.Width * 0.18f, flow.Width * 0.38f);
         var grid = new Grid(flow, [labelWidth, flow.Width - labelWidth], [TextAlign.Left, TextAlign.Left], [Typography.Label, Typography.Value]);
         grid.Layout(null, Items.Select(i => (IReadOnlyList<string>)[i.Label, i.Value]).ToList());
@@ -67,6 +68,7 @@ internal sealed record Table(IReadOnlyList<TableColumn> Columns, IReadOnlyList<I
 {
     internal override void Layout(Flow flow)
     {
+        if (Columns.Count == 0) return;
         var fixedWidth = Columns.Where(c => c.Fixed).Sum(c => c.Width);
         var weights = Columns.Where(c => !c.Fixed).Sum(c => c.Width);
         var share = Math.Max(flow.Width - fixedWidth, 0);

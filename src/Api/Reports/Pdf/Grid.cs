@@ -15,6 +15,7 @@ internal sealed class Grid(Flow flow, float[] widths, TextAlign[] aligns, TextSt
     WrappedText[]? header;
     float headerHeight;
     float bodyTop;
+    float[] shift = [];
 
     public bool Zebra { get; init; }
     public bool RowRules { get; init; } = true;
@@ -24,6 +25,7 @@ internal sealed class Grid(Flow flow, float[] widths, TextAlign[] aligns, TextSt
         if (headers is not null)
         {
             header = Wrap(headers, _ => Typography.TableHeader);
+            shift = new float[header.Length];
             headerHeight = Height(header, new int[header.Length]) + 2 * PadY;
         }
         var started = false;
@@ -31,10 +33,11 @@ internal sealed class Grid(Flow flow, float[] widths, TextAlign[] aligns, TextSt
         {
             var cells = Wrap(rows[r], c => styles[c]);
             var next = new int[cells.Length];
+            shift = FirstBaselines(cells);
             if (!started)
             {
                 // A header alone at the foot of a page is useless: keep it with the first line of the first row.
-                var firstLines = cells.Max(c => c.Lines.Count > 0 ? c.Lines[0].Height : 0) + 2 * PadY;
+                var firstLines = Enumerable.Range(0, cells.Length).Max(c => shift[c] + cells[c].Lines[0].Height) + 2 * PadY;
                 flow.Ensure(headerHeight + firstLines);
                 DrawHeader();
                 started = true;
@@ -58,7 +61,7 @@ internal sealed class Grid(Flow flow, float[] widths, TextAlign[] aligns, TextSt
             var any = false;
             for (var c = 0; c < cells.Length; c++)
             {
-                var used = 0f;
+                var used = next[c] == 0 ? shift[c] : 0;
                 for (var l = next[c]; l < cells[c].Lines.Count && used + cells[c].Lines[l].Height <= avail + 0.01f; l++)
                 {
                     used += cells[c].Lines[l].Height;
@@ -79,12 +82,12 @@ internal sealed class Grid(Flow flow, float[] widths, TextAlign[] aligns, TextSt
     {
         var height = 0f;
         for (var c = 0; c < cells.Length; c++)
-            height = Math.Max(height, LinesHeight(cells[c], next[c], take?[c] ?? cells[c].Lines.Count - next[c]));
+            height = Math.Max(height, LinesHeight(cells[c], next[c], take?[c] ?? cells[c].Lines.Count - next[c]) + (next[c] == 0 ? shift[c] : 0));
         height += 2 * PadY;
         if (Zebra && index % 2 == 1) flow.Fill(new SKRect(flow.Left, flow.Y, flow.Right, flow.Y + height), Typography.ZebraFill);
         for (var c = 0; c < cells.Length; c++)
         {
-            var y = flow.Y + PadY;
+            var y = flow.Y + PadY + (next[c] == 0 ? shift[c] : 0);
             var end = take is null ? cells[c].Lines.Count : next[c] + take[c];
             for (; next[c] < end; next[c]++)
             {
@@ -131,11 +134,19 @@ internal sealed class Grid(Flow flow, float[] widths, TextAlign[] aligns, TextSt
         return wrapped;
     }
 
-    static float Height(WrappedText[] cells, int[] next)
+    float Height(WrappedText[] cells, int[] next)
     {
         var h = 0f;
-        for (var c = 0; c < cells.Length; c++) h = Math.Max(h, LinesHeight(cells[c], next[c], cells[c].Lines.Count - next[c]));
+        for (var c = 0; c < cells.Length; c++)
+            h = Math.Max(h, LinesHeight(cells[c], next[c], cells[c].Lines.Count - next[c]) + (next[c] == 0 ? shift[c] : 0));
         return h;
+    }
+
+    /// <summary>How far each cell moves down so the first lines of a row share one baseline across styles.</summary>
+    static float[] FirstBaselines(WrappedText[] cells)
+    {
+        var baseline = cells.Max(c => c.Lines[0].Baseline);
+        return cells.Select(c => baseline - c.Lines[0].Baseline).ToArray();
     }
 
     static float LinesHeight(WrappedText text, int first, int count)

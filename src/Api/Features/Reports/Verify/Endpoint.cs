@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using FastEndpoints;
+using Governance.Api.Infrastructure;
+using Marten;
+
+namespace Governance.Api.Features.Reports.Verify;
+
+public sealed record Response(bool Verified, string Sha256, string Detail, Guid? ReportId, string? Kind, Guid? DeploymentId, DateTimeOffset? AsOf,
+    DateTimeOffset? IssuedAt, Actor? IssuedBy, int? Pages);
+
+/// <summary>
+/// Is this PDF one Governance issued? The upload's SHA-256 is looked up in the ledger of issued reports: a copy that
+/// differs by one byte has another digest and does not verify. Send the PDF as the body (application/pdf) or as the
+/// file of a multipart form.
+/// </summary>
+public sealed class Endpoint(IQuerySession session) : EndpointWithoutRequest<Response>
+{
+    private const long MaxBytes = 100L << 20;
+
+    public override void Configure()
+    {
+        Post("/reports/verify");
+        this.Allow(Role.All.ToArray());
+        Summary(s => s.Summary = "Verify that a PDF is a report Governance issued, and say which, when and for whom");
+        // Routing matches content types against this metadata: the PDF itself, raw or in a form.
+        Description(b => b.Accepts<FastEndpoints.EmptyRequest>("application/pdf", "application/octet-stream", "multipart/form-data"));
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var request = HttpContext.Request;
+        if (request.ContentLength > MaxBytes)
+        {
+            await Send.ResultAsync(Problem.Of(413, "Too large", $"Reports are at most {MaxBytes >> 20} MiB."));
+            return;
+        }
+        Stream? body = null;
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(ct);
+            body = form.Files.FirstOrDefault()?.OpenReadStream();
+        }
+        else if (request.ContentType?.StartsWith("application/pdf", StringComparison.OrdinalIgnoreCase) == true
+                 || request.ContentType?.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            body = request.Body;
+        }
+        if (body is null)
+        {
+            AddError("file", "Send the PDF as the request body with Content-Type application/pdf, or as a file in a multipart form.");
+            await Send.ErrorsAsync(400, ct);
+            return;
+        }
+
+        string sha256;
+        await using (body)
+            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(body, ct));
+        var report = await session.Query<ReportView>().FirstOrDefaultAsync(r => r.Sha256 == sha256, ct);
+        await Send.OkAsync(report is null
+            ? new Response(false, sha256, "No report issued by this Governance has this SHA-256: the file was not issued here, or it was changed.",
+                null, null, null, null, null, null, null)
+            : new Response(true, sha256, $"Issued by this Governance on {report.IssuedAt:O} to {report.IssuedBy.Name}.",
+                report.Id, report.Kind, report.DeploymentId, report.AsOf, report.IssuedAt, report.IssuedBy, report.Pages), ct);
+    }
+}

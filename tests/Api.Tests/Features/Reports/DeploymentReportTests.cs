@@ -137,3 +137,65 @@ public sealed class DeploymentReportTests(ApiFixture api) : IClassFixture<ApiFix
         Assert.Contains($"Page {longDoc.NumberOfPages} of {longDoc.NumberOfPages}", string.Join(" ", last.GetWords().Select(w => w.Text)));
     }
 }
+
+public sealed class PortfolioReportTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task the_portfolio_lists_every_deployment_after_a_one_page_summary_and_verifies()
+    {
+        var names = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            var name = $"portfolio-{i:D2}";
+            names.Add(name);
+            var id = (string)(await api.Post("/deployments", "architect", Requests.Deployment(name: name, licenseId: i % 3 == 0 ? "apache-2.0" : "llama3.1", regions: i % 5 == 0 ? ["us-east-1"] : null))).Json["id"]!;
+            if (i % 5 == 0)
+                await api.Post($"/deployments/{id}/decision", "legal", new
+                {
+                    decision = "approve", justification = "SCCs.",
+                    waivers = new[] { new { findingCode = "residency-violation", expiresOn = api.Clock.Today.AddDays(20 + i).ToString("yyyy-MM-dd"), reason = "EU region soon." } },
+                });
+        }
+
+        var (status, pdf, headers) = await api.Download("/reports/portfolio", "auditor");
+        Assert.Equal(200, status);
+        using var document = PdfDocument.Open(pdf);
+        Assert.True(document.NumberOfPages >= 3);
+        var first = string.Join(" ", document.GetPage(1).GetWords().Select(w => w.Text));
+        Assert.Contains("Portfolio compliance report", first);
+        Assert.Contains("Waivers expiring", first);
+        Assert.DoesNotContain("portfolio-00", first);
+        var rest = string.Join(" ", document.GetPages().Skip(1).SelectMany(p => p.GetWords()).Select(w => w.Text));
+        Assert.All(names, n => Assert.Contains(n, rest));
+        Assert.Contains("in the next 30 days", first);
+
+        var verified = await api.UploadPdf("/reports/verify", "admin", pdf);
+        Assert.True((bool)verified.Json["verified"]!);
+        Assert.Equal("portfolio", (string?)verified.Json["kind"]);
+        Assert.Equal(headers["X-Report-Id"].ToString(), (string?)verified.Json["reportId"]);
+    }
+}
+
+public sealed class VerifyUploadTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task a_multipart_upload_verifies_and_a_json_body_is_a_400_naming_the_file()
+    {
+        var id = (string)(await api.Post("/deployments", "architect", Requests.Deployment(name: "multipart"))).Json["id"]!;
+        var (_, pdf, _) = await api.Download($"/deployments/{id}/report", "legal");
+
+        var result = await api.Host.Scenario(s =>
+        {
+            var form = new MultipartFormDataContent { { new ByteArrayContent(pdf), "file", "report.pdf" } };
+            s.Post.MultipartFormData(form).ToUrl("/reports/verify");
+            s.WithBearerToken(ApiFixture.Token("auditor"));
+            s.IgnoreStatusCode();
+        });
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await result.ReadAsTextAsync())!;
+        Assert.True((bool)json["verified"]!, json.ToJsonString());
+
+        var wrong = await api.Send(HttpMethod.Post, "/reports/verify", "auditor", "{}");
+        Assert.Equal(400, wrong.Status);
+        Assert.True(wrong.Json["errors"]!.AsArray().Any(e => (string?)e!["name"] == "file"), wrong.Text);
+    }
+}

@@ -22,8 +22,8 @@ public sealed class Endpoint(IQuerySession session) : EndpointWithoutRequest<Res
         Post("/reports/verify");
         this.Allow(Role.All.ToArray());
         Summary(s => s.Summary = "Verify that a PDF is a report Governance issued, and say which, when and for whom");
-        // Routing matches content types against this metadata: the PDF itself, raw or in a form.
-        Description(b => b.Accepts<FastEndpoints.EmptyRequest>("application/pdf", "application/octet-stream", "multipart/form-data"));
+        // Any content type reaches the handler (which explains what it wants), so authentication answers first.
+        Description(b => b.Accepts<FastEndpoints.EmptyRequest>("application/pdf", "multipart/form-data", "*/*"));
     }
 
     public override async Task HandleAsync(CancellationToken ct)
@@ -47,7 +47,7 @@ public sealed class Endpoint(IQuerySession session) : EndpointWithoutRequest<Res
         }
         if (body is null)
         {
-            AddError("file", "Send the PDF as the request body with Content-Type application/pdf, or as a file in a multipart form.");
+            AddError(new FluentValidation.Results.ValidationFailure("file", "Send the PDF as the request body with Content-Type application/pdf, or as a file in a multipart form."));
             await Send.ErrorsAsync(400, ct);
             return;
         }

@@ -251,7 +251,7 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
             ? new Paragraph("No decision was taken by this instant.")
             : new Table(
                 [TableColumn.Constant("Time (UTC)", 104), TableColumn.Relative("By", 1.3f), TableColumn.Relative("Decision", 4)],
-                decisions.Select(e => (IReadOnlyList<string>)[Time(e.Timestamp), ActorOf(e.Data), EventSummary.Of(e.Data)]).ToList());
+                decisions.Select(e => (IReadOnlyList<string>)[Cell(e.Timestamp), ActorOf(e.Data), EventSummary.Of(e.Data)]).ToList());
 
         yield return new Heading("Audit trail");
         yield return new Paragraph($"Every event of the deployment's stream up to {Time(m.AsOf)}, oldest first ({m.Events.Count} events).");
@@ -259,7 +259,7 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
             [TableColumn.Constant("#", 24, TextAlign.Right), TableColumn.Constant("Time (UTC)", 104), TableColumn.Relative("Actor", 1), TableColumn.Constant("Event", 124), TableColumn.Relative("Summary", 2.6f)],
             m.Events.Select(e => (IReadOnlyList<string>)
             [
-                e.Version.ToString(Inv), Time(e.Timestamp), ActorOf(e.Data), e.EventTypeName, EventSummary.Of(e.Data),
+                e.Version.ToString(Inv), Cell(e.Timestamp), ActorOf(e.Data), e.EventTypeName, EventSummary.Of(e.Data),
             ]).ToList());
     }
 
@@ -275,6 +275,9 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
     }
 
     private static string ActorOf(object data) => data is IRecordedEvent r ? $"{r.By.Name} ({r.By.Role})" : "Governance (system)";
+
+    /// <summary>Table cells say UTC in the column header, so the time fits on one line.</summary>
+    private static string Cell(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Inv);
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Inv) + " UTC";
 

@@ -65,7 +65,7 @@ internal sealed class PortfolioReportDocument(PortfolioReportModel m) : IReportD
         [
             TableColumn.Relative("Deployment", 2), TableColumn.Relative("Model · license", 2.2f), TableColumn.Constant("Status", 62),
             TableColumn.Constant("Verdict", 62), TableColumn.Relative("Open obligations", 2), TableColumn.Constant("Next waiver expiry", 58),
-            TableColumn.Constant("Attestation age", 50, TextAlign.Right),
+            TableColumn.Constant("Scan age", 44, TextAlign.Right),
         ],
         m.Deployments.OrderBy(x => x.Status == DeploymentStatus.Retired).ThenBy(x => x.Name, StringComparer.Ordinal).Select(x => (IReadOnlyList<string>)
         [

@@ -3,10 +3,16 @@ using Governance.Benchmarks;
 
 // dotnet run -c Release --project tests/Benchmarks -- evaluator   (BenchmarkDotNet, one core)
 // dotnet run -c Release --project tests/Benchmarks -- write [--seconds 20] [--concurrency 8] [--append quick|rich]
+// dotnet run -c Release --project tests/Benchmarks -- scan-fidelity [--threads N] [-p 512] [-n 128] [-r 5] [--rounds 6] [--rebuild]
+// dotnet run -c Release --project tests/Benchmarks -- hash [--mib 1024] [--runs 3]
+// dotnet run -c Release --project tests/Benchmarks -- reports [--rounds 20]
 return args.FirstOrDefault() switch
 {
     "evaluator" => Run(() => BenchmarkRunner.Run<EvaluatorBenchmarks>(args: args[1..])),
     "write" => await WritePath.RunAsync(args[1..]),
+    "scan-fidelity" => ScanFidelity.Run(args[1..]),
+    "hash" => await HashRate.RunAsync(args[1..]),
+    "reports" => ReportRate.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -18,6 +24,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Governance.Benchmarks evaluator [BenchmarkDotNet args] | write [--seconds N] [--concurrency N]");
+    Console.Error.WriteLine("usage: Governance.Benchmarks evaluator [BenchmarkDotNet args] | write [--seconds N] [--concurrency N] | scan-fidelity [--threads N] | hash [--mib N] | reports [--rounds N]");
     return 2;
 }

@@ -1,0 +1,80 @@
+using System.Globalization;
+using Governance.Scanner.Host;
+using Spectre.Console;
+
+namespace Governance.Scanner.Cli;
+
+/// <summary>The scan report as Spectre.Console tables: artifact and findings, throughput, footprint, environment.</summary>
+internal static class Report
+{
+    public static void Write(IAnsiConsole console, ScanOutcome scan)
+    {
+        var artifact = new Table().Border(TableBorder.Rounded).Title("[bold]Artifact[/]").HideHeaders().AddColumns("", "");
+        Row(artifact, "file", scan.Path);
+        Row(artifact, "size", Bytes(scan.SizeBytes));
+        Row(artifact, "sha256", scan.Sha256 ?? "(not hashed)");
+        if (scan.Metadata is { } meta)
+        {
+            Row(artifact, "architecture", meta.Architecture);
+            Row(artifact, "name", meta.Name);
+            Row(artifact, "organization", meta.Organization);
+            Row(artifact, "parameters", meta.ParameterCount.ToString("N0", CultureInfo.InvariantCulture));
+            Row(artifact, "file type", meta.FileType);
+            Row(artifact, "training context", meta.ContextLength?.ToString(CultureInfo.InvariantCulture));
+            Row(artifact, "license", string.Join(" · ", new[] { meta.License, meta.LicenseName, meta.LicenseLink }.Where(s => !string.IsNullOrWhiteSpace(s))));
+            Row(artifact, "base models", string.Join(", ", meta.BaseModels.Select(b => b.Organization is null ? b.Name ?? b.RepoUrl : $"{b.Organization}/{b.Name}")));
+        }
+        console.Write(artifact);
+
+        foreach (var f in scan.Findings)
+            console.MarkupLineInterpolated($"[{(f.Severity == "blocking" ? "red" : "yellow")}]{f.Code}[/] ({f.Severity}): {f.Message}");
+
+        if (scan.Measurement is { } m)
+        {
+            var throughput = new Table().Border(TableBorder.Rounded).Title("[bold]Throughput[/] (llama-bench method)")
+                .AddColumn("test").AddColumn(new TableColumn("t/s").RightAligned()).AddColumn("samples (t/s)");
+            foreach (var t in m.Throughput)
+                throughput.AddRow(t.Test ?? "", $"{t.MeanTokensPerSecond:F2} ± {t.StddevTokensPerSecond:F2}",
+                    string.Join(", ", t.SamplesTokensPerSecond.Select(s => s.ToString("F1", CultureInfo.InvariantCulture))));
+            console.Write(throughput);
+
+            var footprint = new Table().Border(TableBorder.Rounded).Title("[bold]Footprint[/]").HideHeaders().AddColumns("", "");
+            Row(footprint, "load", $"{m.LoadSeconds:F3} s (context {m.ContextSeconds:F3} s)");
+            Row(footprint, "time to first token", m.TimeToFirstTokenSeconds is { } ttft ? $"{ttft * 1000:F1} ms" : null);
+            Row(footprint, "model", $"{Bytes(m.ModelBytes)}, {m.Parameters.ToString("N0", CultureInfo.InvariantCulture)} parameters ({m.Description})");
+            Row(footprint, "context", m.ContextLength.ToString(CultureInfo.InvariantCulture));
+            Row(footprint, "device weights", Bytes(m.DeviceBytes.Weights));
+            Row(footprint, "device KV cache", Bytes(m.DeviceBytes.KvCache));
+            Row(footprint, "device compute", Bytes(m.DeviceBytes.Compute));
+            Row(footprint, "device total", Bytes(m.DeviceBytes.Total) + (m.NvmlUsedBytes is null ? " (llama.cpp buffers)" : " (NVML)"));
+            Row(footprint, "host peak RSS", m.HostPeakRssBytes is { } rss ? Bytes(rss) : null);
+            Row(footprint, "roofline (tg)", m.RooflineFraction is { } r ? $"{r:P1} of {m.BandwidthBytesPerSecond / 1e9:F0} GB/s" : null);
+            foreach (var b in m.Buffers) Row(footprint, $"  {b.Buffer} {b.Kind}", Bytes(b.Bytes));
+            console.Write(footprint);
+
+            var env = m.Environment;
+            var environment = new Table().Border(TableBorder.Rounded).Title("[bold]Environment[/]").HideHeaders().AddColumns("", "");
+            Row(environment, "backend", env.Backend);
+            Row(environment, "device", env.Device);
+            Row(environment, "driver / CUDA", env.Driver is null ? null : $"{env.Driver} / {env.CudaVersion}");
+            Row(environment, "cpu", env.Cpu);
+            Row(environment, "threads", env.Threads?.ToString(CultureInfo.InvariantCulture));
+            Row(environment, "llama.cpp", env.LlamaCppBuild);
+            Row(environment, "scanner", env.ScannerVersion);
+            console.Write(environment);
+        }
+    }
+
+    private static void Row(Table table, string name, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value)) table.AddRow(new Text(name), new Text(value));
+    }
+
+    internal static string Bytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):F2} GiB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):F2} MiB",
+        >= 1L << 10 => $"{bytes / 1024.0:F1} KiB",
+        _ => $"{bytes} B",
+    };
+}

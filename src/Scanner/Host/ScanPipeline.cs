@@ -1,0 +1,173 @@
+using Governance.Policies.Attestations;
+using Governance.Scanner.Artifacts;
+using Governance.Scanner.Gguf;
+using Governance.Scanner.Measurement;
+using Governance.Scanner.Signing;
+
+namespace Governance.Scanner.Host;
+
+/// <summary>One file to scan, and what its deployment declares (all optional: the CLI scans a file without one).</summary>
+internal sealed record ScanRequest
+{
+    public required string Path { get; init; }
+
+    /// <summary><see cref="Guid.Empty"/> when there is no deployment (the CLI).</summary>
+    public Guid DeploymentId { get; init; }
+
+    /// <summary>The deployment's registered artifactSha256; null skips the comparison.</summary>
+    public string? RegisteredSha256 { get; init; }
+
+    /// <summary>A digest the caller computed of this very file moments ago (the host's locator), so it is not read twice.</summary>
+    public string? KnownSha256 { get; init; }
+
+    public string? DeclaredLicenseId { get; init; }
+    public IReadOnlyList<string>? DeclaredBaseModels { get; init; }
+    public BenchSettings Bench { get; init; } = new();
+}
+
+internal enum ScanStage
+{
+    Hashing,
+    Reading,
+    Loading,
+    Measuring,
+    Signing,
+}
+
+/// <summary>Progress: the stage, and its fraction done in [0, 1] where one is known.</summary>
+internal readonly record struct ScanProgress(ScanStage Stage, double Fraction);
+
+/// <summary>What a scan ended with. Only a scan whose artifact is the registered one and that ran to the end is signed.</summary>
+internal sealed record ScanOutcome
+{
+    public required string Path { get; init; }
+    public required long SizeBytes { get; init; }
+    public string? Sha256 { get; init; }
+    public ModelMetadata? Metadata { get; init; }
+    public IReadOnlyList<ScanFinding> Findings { get; init; } = [];
+    public ModelMeasurement? Measurement { get; init; }
+    public ModelFootprint? Predicate { get; init; }
+    public Dsse.Envelope? Envelope { get; init; }
+
+    /// <summary>Why nothing was signed; null when <see cref="Envelope"/> is set.</summary>
+    public string? RefusedBecause { get; init; }
+}
+
+/// <summary>
+/// The scan, top to bottom: hash the file once and compare it with the registered digest (a mismatch stops here: it is
+/// reported as <c>artifact-mismatch</c> and never attested); read the GGUF header with the hostile-input-safe reader
+/// (only files it accepts reach llama.cpp); compare license and lineage with the declaration; load and measure; build
+/// the predicate and sign it. Cancellation reaches hashing, loading and every decode; a cancelled scan signs nothing.
+/// </summary>
+internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
+{
+    // llama.cpp on one device: a second scan at once would share the GPU (or the cores) and corrupt both measurements.
+    private static readonly SemaphoreSlim OneScanAtATime = new(1, 1);
+
+    public async Task<ScanOutcome> ScanAsync(ScanRequest request, IProgress<ScanProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Bench.Validate();
+        var file = new FileInfo(request.Path);
+        if (!file.Exists) throw new FileNotFoundException("No model file at this path.", request.Path);
+        var (size, written) = (file.Length, file.LastWriteTimeUtc);
+        var outcome = new ScanOutcome { Path = file.FullName, SizeBytes = size };
+
+        var sha256 = request.KnownSha256;
+        if (sha256 is null)
+        {
+            long hashed = 0;
+            var bytes = progress is null ? null : new InlineProgress<long>(n =>
+            {
+                hashed += n;
+                progress.Report(new ScanProgress(ScanStage.Hashing, size == 0 ? 1 : (double)hashed / size));
+            });
+            sha256 = await ArtifactHasher.Sha256Async(file.FullName, bytes, cancellationToken).ConfigureAwait(false);
+        }
+        progress?.Report(new ScanProgress(ScanStage.Hashing, 1));
+        outcome = outcome with { Sha256 = sha256 };
+        if (request.RegisteredSha256 is { } registered && ArtifactHasher.CompareToRegistered(registered, sha256) is { } mismatch)
+            return outcome with { Findings = [mismatch], RefusedBecause = mismatch.Message };
+
+        progress?.Report(new ScanProgress(ScanStage.Reading, 0));
+        ModelMetadata metadata;
+        try
+        {
+            metadata = ModelMetadata.From(GgufReader.Read(file.FullName));
+        }
+        catch (GgufFormatException e)
+        {
+            return outcome with { RefusedBecause = $"Not a GGUF file the scanner accepts, so llama.cpp never saw it: {e.Message}" };
+        }
+        var findings = request.DeclaredLicenseId is { } license
+            ? ArtifactFindings.Compare(license, request.DeclaredBaseModels ?? [], metadata)
+            : [];
+        outcome = outcome with { Metadata = metadata, Findings = findings };
+
+        ModelMeasurement measurement;
+        await OneScanAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var loading = progress is null ? null : new InlineProgress<double>(p => progress.Report(new ScanProgress(p < 1 ? ScanStage.Loading : ScanStage.Measuring, p < 1 ? p : 0)));
+            // llama.cpp blocks its thread for the whole measurement; keep it off the caller's.
+            measurement = await Task.Run(() => Measurer.Measure(file.FullName, request.Bench, loading, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            OneScanAtATime.Release();
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // llama.cpp opened the file by path after it was hashed; a file replaced meanwhile is not the one we hashed.
+        file.Refresh();
+        if (!file.Exists || file.Length != size || file.LastWriteTimeUtc != written)
+            return outcome with { Measurement = measurement, RefusedBecause = "The file changed while it was being scanned; the measurement may not be of the hashed artifact." };
+
+        progress?.Report(new ScanProgress(ScanStage.Signing, 0));
+        var predicate = Predicate(request, outcome with { Measurement = measurement }, clock.GetUtcNow());
+        var envelope = Attestation.Sign(predicate, key);
+        progress?.Report(new ScanProgress(ScanStage.Signing, 1));
+        return outcome with { Measurement = measurement, Predicate = predicate, Envelope = envelope };
+    }
+
+    internal static ModelFootprint Predicate(ScanRequest request, ScanOutcome scan, DateTimeOffset scannedAt)
+    {
+        var m = scan.Measurement!;
+        var meta = scan.Metadata!;
+        var tg = m.Throughput.FirstOrDefault(t => t.NGen > 0);
+        return new ModelFootprint
+        {
+            DeploymentId = request.DeploymentId,
+            ScannedAt = scannedAt,
+            Artifact = new FootprintArtifact { Name = Path.GetFileName(scan.Path), SizeBytes = scan.SizeBytes, Sha256 = scan.Sha256 },
+            Metadata = new FootprintMetadata
+            {
+                Architecture = meta.Architecture,
+                Name = meta.Name,
+                Organization = meta.Organization,
+                Parameters = meta.ParameterCount,
+                FileType = meta.FileType,
+                ContextLength = meta.ContextLength,
+                License = meta.License,
+                LicenseName = meta.LicenseName,
+                LicenseLink = meta.LicenseLink,
+                BaseModels = meta.BaseModels
+                    .Select(b => b.Organization is { Length: > 0 } org && b.Name is { Length: > 0 } name ? $"{org}/{name}" : b.Name ?? b.RepoUrl)
+                    .OfType<string>().ToList(),
+            },
+            Footprint = new FootprintMeasurement
+            {
+                ModelBytes = m.ModelBytes,
+                ContextLength = m.ContextLength,
+                DeviceBytes = m.DeviceBytes,
+                HostPeakRssBytes = m.HostPeakRssBytes,
+            },
+            Throughput = m.Throughput,
+            LoadSeconds = m.LoadSeconds,
+            TimeToFirstTokenSeconds = m.TimeToFirstTokenSeconds,
+            Environment = m.Environment,
+            RooflineFraction = m.RooflineFraction,
+            Findings = scan.Findings.Select(f => new FootprintFinding { Code = f.Code, Severity = f.Severity, Message = f.Message, Facts = f.Facts }).ToList(),
+        };
+    }
+}

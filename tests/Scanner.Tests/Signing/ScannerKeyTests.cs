@@ -3,6 +3,7 @@ using Governance.Scanner.Tests.Native;
 
 namespace Governance.Scanner.Tests.Signing;
 
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // the key file's Unix mode is what these tests check
 public sealed class ScannerKeyTests : IDisposable
 {
     private readonly string _dir = NativeTestEnvironment.TempDirectory();

@@ -41,4 +41,6 @@ public static class Problem
     /// <summary>A problem details result for refusals decided by the domain (404, 409, 422).</summary>
     public static IResult Of(int status, string title, string? detail = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    public static IResult DeploymentNotFound(Guid id) => Of(404, "Deployment not found", $"No deployment has id {id}.");
 }

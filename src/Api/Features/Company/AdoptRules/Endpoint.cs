@@ -61,9 +61,7 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
         var adopted = new CompanyRulesAdopted(
             req.Residency!.Select(r => new ResidencyRule(r.DataClass!, r.AllowedRegions!)).ToList(),
             req.DeniedOrigins!.Distinct().ToList(), req.AttestationRequired!.Value, by, now);
-        var company = await CompanyStream.Append(session, adopted, ct);
-        await Reassessment.ReassessOpenDeployments(session, assessor, company, "company-rules-adopted", by, now, ct);
-        await session.SaveChangesAsync(ct);
+        var company = await CompanyStream.Change(session, assessor, adopted, "company-rules-adopted", ct);
         await Send.OkAsync(company, ct);
     }
 }

@@ -41,9 +41,7 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
     {
         var (now, by) = (clock.GetUtcNow(), Actor.From(User));
         var reported = new CompanyUsageReported(YearMonth.Parse(req.Month!), req.MonthlyActiveUsers!.Value, req.MonthlyRevenueUsd!.Value, by, now);
-        var company = await CompanyStream.Append(session, reported, ct);
-        await Reassessment.ReassessOpenDeployments(session, assessor, company, "company-usage-reported", by, now, ct);
-        await session.SaveChangesAsync(ct);
+        var company = await CompanyStream.Change(session, assessor, reported, "company-usage-reported", ct);
         await Send.OkAsync(company, ct);
     }
 }

@@ -36,9 +36,7 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (now, by) = (clock.GetUtcNow(), Actor.From(User));
-        var company = await CompanyStream.Append(session, new CompanyProfileSet(req.Name!.Trim(), req.Domicile!, by, now), ct);
-        await Reassessment.ReassessOpenDeployments(session, assessor, company, "company-profile-set", by, now, ct);
-        await session.SaveChangesAsync(ct);
+        var company = await CompanyStream.Change(session, assessor, new CompanyProfileSet(req.Name!.Trim(), req.Domicile!, by, now), "company-profile-set", ct);
         await Send.OkAsync(company, ct);
     }
 }

@@ -65,7 +65,7 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
         var stream = await session.Events.FetchForWriting<DeploymentView>(req.Id, ct);
         if (stream.Aggregate?.Copy() is not { } state)
         {
-            await Refuse(404, "Deployment not found", $"No deployment has id {req.Id}.");
+            await Send.ResultAsync(Problem.DeploymentNotFound(req.Id));
             return;
         }
         if (state.Status is DeploymentStatus.Retired or DeploymentStatus.Rejected)

@@ -39,7 +39,7 @@ public sealed class Endpoint(IQuerySession session, PolicySet policies) : Endpoi
     {
         if (await session.LoadAsync<DeploymentView>(req.Id, ct) is not { } deployment)
         {
-            await Send.ResultAsync(Problem.Of(404, "Deployment not found", $"No deployment has id {req.Id}."));
+            await Send.ResultAsync(Problem.DeploymentNotFound(req.Id));
             return;
         }
         var license = policies.Catalog.Find(deployment.Model.LicenseId);

@@ -28,7 +28,7 @@ public sealed class Endpoint(IQuerySession session) : Endpoint<Request, Response
         var events = await session.Events.FetchStreamAsync(req.Id, token: ct);
         if (events.Count == 0)
         {
-            await Send.ResultAsync(Problem.Of(404, "Deployment not found", $"No deployment has id {req.Id}."));
+            await Send.ResultAsync(Problem.DeploymentNotFound(req.Id));
             return;
         }
         var entries = events.Select(e => new Entry(e.Version, e.Sequence, e.EventTypeName, e.Timestamp, ActorOf(e.Data), e.Data)).ToList();

@@ -30,7 +30,7 @@ public sealed class Endpoint(IQuerySession session) : Endpoint<Request, Deployme
         if (view is null)
         {
             await Send.ResultAsync(req.AsOf is null
-                ? Problem.Of(404, "Deployment not found", $"No deployment has id {req.Id}.")
+                ? Problem.DeploymentNotFound(req.Id)
                 : Problem.Of(404, "Deployment not found at that instant", $"Deployment {req.Id} did not exist at {req.AsOf:O}."));
             return;
         }

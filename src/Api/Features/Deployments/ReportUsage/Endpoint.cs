@@ -50,7 +50,7 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
         var stream = await ETag.FetchForWriting(session, req.Id, req.IfMatch, ct);
         if (stream.Aggregate?.Copy() is not { } state)
         {
-            await Send.ResultAsync(Problem.Of(404, "Deployment not found", $"No deployment has id {req.Id}."));
+            await Send.ResultAsync(Problem.DeploymentNotFound(req.Id));
             return;
         }
         if (Decider.CheckOpen(state, "changed") is { } refusal)

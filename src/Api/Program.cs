@@ -56,6 +56,7 @@ builder.Services.AddGovernanceOpenApi();
 builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
 
 var app = builder.Build();
+app.Services.GetRequiredService<Governance.Api.Features.Reports.ReportRendering>().CheckFonts();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -18,6 +18,9 @@ public sealed class ApiFixture : IAsyncLifetime
     private static readonly byte[] Key = Enumerable.Range(1, 48).Select(i => (byte)i).ToArray();
     private static readonly SymmetricSecurityKey SecurityKey = new(Key) { KeyId = "configured" };
 
+    /// <summary>Extra configuration, for tests about configuration (set before <see cref="InitializeAsync"/>).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     public IAlbaHost Host { get; private set; } = null!;
     public TestClock Clock { get; } = new();
 
@@ -29,6 +32,7 @@ public sealed class ApiFixture : IAsyncLifetime
             b.UseSetting("ConnectionStrings:Governance", connectionString);
             b.UseSetting("Governance:Auth:SigningKey", Convert.ToBase64String(Key));
             b.UseSetting("Governance:PoliciesDir", Path.Combine(RepoRoot, "policies"));
+            foreach (var (key, value) in Settings) b.UseSetting(key, value);
             b.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock));
         });
     }

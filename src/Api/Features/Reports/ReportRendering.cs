@@ -8,22 +8,39 @@ namespace Governance.Api.Features.Reports;
 /// Renders a report, records its digest, and hands back the bytes. Rendering is CPU work: at most half the cores
 /// render at once, so a burst of report downloads never starves the rest of the API of threads or CPU.
 /// </summary>
-public sealed class ReportRendering
+public sealed class ReportRendering(IConfiguration configuration, ILogger<ReportRendering> log)
 {
     private readonly SemaphoreSlim _gate = new(Math.Max(1, Environment.ProcessorCount / 2));
+
+    /// <summary><c>Governance:Reports:FontsDir</c>, else the system font folders.</summary>
+    private string? FontsDir => configuration["Governance:Reports:FontsDir"] is { Length: > 0 } dir ? dir : null;
+
+    /// <summary>Loads the fonts once at start-up so a missing package is reported then, not on an auditor's first download.</summary>
+    public void CheckFonts()
+    {
+        try
+        {
+            FontSet.Load(FontsDir);
+        }
+        catch (FontsMissingException ex)
+        {
+            log.LogWarning("PDF reports are unavailable until this is fixed: {Problem}", ex.Message);
+        }
+    }
 
     internal async Task<(byte[] Pdf, ReportIssued Issued)> IssueAsync(
         IDocumentSession session, IReportDocument document, Guid reportId, string kind, Guid? deploymentId, DateTimeOffset asOf,
         Actor by, DateTimeOffset at, CancellationToken ct)
     {
         byte[] pdf;
+        var fonts = FontSet.Load(FontsDir);
         await _gate.WaitAsync(ct);
         try
         {
             pdf = await Task.Run(() =>
             {
                 using var buffer = new MemoryStream();
-                PdfDocumentBuilder.Render(document, buffer);
+                PdfDocumentBuilder.Render(document, buffer, fonts);
                 return buffer.ToArray();
             }, ct);
         }

@@ -41,7 +41,7 @@ internal sealed class FontSet
         var found = RequiredFiles.Select(file => folders.Select(f => Path.Combine(f, file)).FirstOrDefault(File.Exists)).ToArray();
         var missing = RequiredFiles.Where((_, i) => found[i] is null).ToArray();
         if (missing.Length > 0)
-            throw new InvalidOperationException(
+            throw new FontsMissingException(
                 $"PDF reports need the DejaVu fonts {string.Join(", ", RequiredFiles)}; missing {string.Join(", ", missing)}. " +
                 $"Looked in: {string.Join(", ", folders)}. Install them (Debian/Ubuntu: apt-get install fonts-dejavu-core; " +
                 "Alpine: apk add font-dejavu; Fedora: dnf install dejavu-sans-fonts dejavu-sans-mono-fonts) " +
@@ -121,3 +121,6 @@ internal sealed class LoadedFont
         return sb.ToString();
     }
 }
+
+/// <summary>The report fonts are not installed: reports can't be drawn until they are (the Api answers 503).</summary>
+public sealed class FontsMissingException(string message) : InvalidOperationException(message);

@@ -199,3 +199,32 @@ public sealed class VerifyUploadTests(ApiFixture api) : IClassFixture<ApiFixture
         Assert.True(wrong.Json["errors"]!.AsArray().Any(e => (string?)e!["name"] == "file"), wrong.Text);
     }
 }
+
+public sealed class MissingFontsTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _empty;
+    private readonly ApiFixture _api;
+
+    public MissingFontsTests()
+    {
+        _empty = Directory.CreateTempSubdirectory("governance-no-fonts-");
+        _api = new ApiFixture { Settings = new Dictionary<string, string> { ["Governance:Reports:FontsDir"] = _empty.FullName } };
+    }
+
+    public Task InitializeAsync() => _api.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        _empty.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task without_the_fonts_a_report_is_a_503_saying_what_to_install()
+    {
+        var id = (string)(await _api.Post("/deployments", "architect", Requests.Deployment(name: "no-fonts"))).Json["id"]!;
+        var reply = await _api.Get($"/deployments/{id}/report", "auditor");
+        Assert.Equal(503, reply.Status);
+        Assert.Contains("fonts-dejavu-core", (string?)reply.Json["detail"]);
+    }
+}

@@ -110,7 +110,7 @@ public sealed class DocumentTests
     [Fact]
     public void missing_fonts_are_reported_with_the_files_needed_and_how_to_install_them()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => FontSet.Load("/nonexistent/fonts"));
+        var error = Assert.Throws<FontsMissingException>(() => FontSet.Load("/nonexistent/fonts"));
 
         Assert.Contains("DejaVuSans.ttf, DejaVuSans-Bold.ttf, DejaVuSansMono.ttf", error.Message);
         Assert.Contains("apt-get install fonts-dejavu-core", error.Message);

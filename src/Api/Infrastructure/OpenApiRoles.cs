@@ -6,6 +6,20 @@ namespace Governance.Api.Infrastructure;
 /// <summary>Endpoint metadata naming the roles allowed, so the OpenAPI document can say who may call what.</summary>
 public sealed record AllowedRoles(IReadOnlyList<string> Roles);
 
+/// <summary>
+/// The refusals a use case answers besides validation (400), a missing resource (404) and auth (401/403),
+/// each a problem-details response in the OpenAPI document.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class RefusesAttribute(params int[] statuses) : Attribute
+{
+    public IReadOnlyList<int> Statuses { get; } = statuses;
+}
+
+/// <summary>The use case answers 201 Created (not 200) with its response.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class CreatesAttribute : Attribute;
+
 public static class OpenApiSetup
 {
     public static IServiceCollection AddGovernanceOpenApi(this IServiceCollection services) => services.AddOpenApi(o =>
@@ -27,6 +41,8 @@ public static class OpenApiSetup
             };
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+            document.Components.Schemas["ProblemDetails"] = ProblemSchema();
             document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT",
@@ -44,6 +60,7 @@ public static class OpenApiSetup
                 var area = definition.EndpointType.Namespace?.Split('.') is { Length: > 3 } ns ? ns[3] : null;
                 if (area is not null) operation.Tags = new HashSet<OpenApiTagReference> { new(area, context.Document) };
             }
+            DescribeResponses(operation, context);
             var roles = metadata.OfType<AllowedRoles>().LastOrDefault();
             if (roles is null) return Task.CompletedTask;
             operation.Description = $"{operation.Description}\n\n**Roles:** {string.Join(", ", roles.Roles)}".Trim();
@@ -51,11 +68,77 @@ public static class OpenApiSetup
             operation.Extensions["x-roles"] = new JsonNodeExtension(new System.Text.Json.Nodes.JsonArray(roles.Roles.Select(r => (System.Text.Json.Nodes.JsonNode)r!).ToArray()));
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", context.Document)] = [] }];
             operation.Responses ??= new OpenApiResponses();
-            operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No valid bearer token." });
-            operation.Responses.TryAdd("403", new OpenApiResponse { Description = $"The token's role is not one of: {string.Join(", ", roles.Roles)}." });
+            operation.Responses["401"] = Problem(context.Document, "No valid bearer token.");
+            operation.Responses["403"] = Problem(context.Document, $"The token's role is not one of: {string.Join(", ", roles.Roles)}.");
             return Task.CompletedTask;
         });
     });
+
+    private static readonly Dictionary<int, string> Refusals = new()
+    {
+        [400] = "Malformed JSON or invalid fields: problem details whose `errors` name each field (JSON path) and what is wrong.",
+        [404] = "No such resource (or it did not exist at `asOf`).",
+        [409] = "Conflict: the resource changed since the version read (If-Match / stream version), it was already decided or retired, " +
+                "or the request is a replay. Read again and retry.",
+        [413] = "The upload is too large.",
+        [422] = "Understood but refused by a business rule (e.g. approving with an unwaived blocking finding, a signature that does not verify).",
+        [503] = "A dependency is missing (e.g. the fonts reports are set in).",
+    };
+
+    private static void DescribeResponses(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        operation.Responses ??= new OpenApiResponses();
+        var type = context.Description.ActionDescriptor.EndpointMetadata.OfType<FastEndpoints.EndpointDefinition>().FirstOrDefault()?.EndpointType;
+        if (type?.GetCustomAttributes(typeof(CreatesAttribute), false).Length > 0 && operation.Responses.Remove("200", out var created))
+        {
+            created.Description = "Created.";
+            operation.Responses["201"] = created;
+        }
+        var statuses = new SortedSet<int>();
+        if (operation.RequestBody is not null || operation.Parameters?.Count > 0) statuses.Add(400);
+        if (context.Description.RelativePath?.Contains('{') == true) statuses.Add(404);
+        foreach (RefusesAttribute refuses in type?.GetCustomAttributes(typeof(RefusesAttribute), false) ?? [])
+            statuses.UnionWith(refuses.Statuses);
+        foreach (var status in statuses)
+            operation.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Problem(context.Document, Refusals[status]);
+    }
+
+    private static OpenApiResponse Problem(OpenApiDocument? document, string description) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", document) },
+        },
+    };
+
+    /// <summary>RFC 9457 problem details as this API writes them, with per-field <c>errors</c> for 400s.</summary>
+    private static OpenApiSchema ProblemSchema() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = "RFC 9457 problem details.",
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
+            ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Items = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["name"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The field, as a JSON path (model.artifactSha256)." },
+                        ["reason"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    },
+                },
+            },
+        },
+    };
 }
 
 public static class EndpointAccess

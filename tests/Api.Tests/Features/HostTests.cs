@@ -33,6 +33,12 @@ public sealed class HostTests(ApiFixture api) : IClassFixture<ApiFixture>
             Assert.NotNull(operation["responses"]!["200"] ?? operation["responses"]!["201"]);
         }
         Assert.NotNull(paths["/deployments"]!["post"]!["requestBody"]);
+        Assert.NotNull(paths["/deployments"]!["post"]!["responses"]!["201"]);
+        Assert.Null(paths["/deployments"]!["post"]!["responses"]!["200"]);
+        var decision = paths["/deployments/{id}/decision"]!["post"]!["responses"]!;
+        foreach (var status in new[] { "400", "401", "403", "404", "409", "422" })
+            Assert.Equal("#/components/schemas/ProblemDetails", (string?)decision[status]!["content"]!["application/problem+json"]!["schema"]!["$ref"]);
+        Assert.NotNull(doc.Json["components"]!["schemas"]!["ProblemDetails"]!["properties"]!["errors"]);
         Assert.NotNull(doc.Json["components"]!["schemas"]!["DeploymentView"]);
         var docs = await api.Send(HttpMethod.Get, "/docs/", null);
         Assert.Equal(200, docs.Status);

@@ -46,6 +46,7 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>Legal adopts the company's rules; they replace the previous ones as a whole, and open deployments are re-assessed.</summary>
+[Refuses(409)]
 public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, CompanyView>
 {
     public override void Configure()

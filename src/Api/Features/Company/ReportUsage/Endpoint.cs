@@ -28,6 +28,7 @@ public sealed class Validator : Validator<Request>
     }
 }
 
+[Refuses(409)]
 public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, CompanyView>
 {
     public override void Configure()

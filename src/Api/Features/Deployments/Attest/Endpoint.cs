@@ -51,6 +51,7 @@ public sealed class Validator : Validator<Request>
 /// the deployment re-assessed: the scan's findings join the assessment and a required attestation is satisfied.
 /// Anything else is a 4xx problem and nothing is recorded.
 /// </summary>
+[Creates, Refuses(409, 422)]
 public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()

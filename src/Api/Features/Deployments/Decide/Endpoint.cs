@@ -53,6 +53,7 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>Legal approves or rejects. Approval is refused while a blocking finding stands without a waiver.</summary>
+[Refuses(409, 422)]
 public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()

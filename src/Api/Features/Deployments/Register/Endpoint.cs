@@ -63,6 +63,7 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>Registers a deployment and assesses it at once: the response carries the first assessment.</summary>
+[Creates]
 public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()

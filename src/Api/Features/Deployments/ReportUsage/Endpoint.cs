@@ -36,6 +36,7 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>The architect reports a change in how the product uses the model; the deployment is re-assessed at once.</summary>
+[Refuses(409)]
 public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()

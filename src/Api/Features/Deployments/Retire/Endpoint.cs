@@ -25,6 +25,7 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>Takes a deployment out of service. Its history stays; nothing more can be decided or reported on it.</summary>
+[Refuses(409)]
 public sealed class Endpoint(IDocumentSession session, TimeProvider clock) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()

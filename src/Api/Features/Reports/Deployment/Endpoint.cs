@@ -14,6 +14,7 @@ public sealed class Request
 }
 
 /// <summary>The compliance report as a PDF. Its SHA-256 is recorded in the ledger as it is issued.</summary>
+[Refuses(503)]
 public sealed class Endpoint(IDocumentSession session, PolicySet policies, ReportRendering rendering, TimeProvider clock) : Endpoint<Request>
 {
     public override void Configure()

@@ -7,6 +7,7 @@ using Marten;
 namespace Governance.Api.Features.Reports.Portfolio;
 
 /// <summary>The portfolio report as a PDF: every deployment, a one-page summary first. Its digest is recorded on issue.</summary>
+[Refuses(503)]
 public sealed class Endpoint(IDocumentSession session, ReportRendering rendering, TimeProvider clock) : EndpointWithoutRequest
 {
     public override void Configure()

@@ -13,6 +13,7 @@ public sealed record Response(bool Verified, string Sha256, string Detail, Guid?
 /// differs by one byte has another digest and does not verify. Send the PDF as the body (application/pdf) or as the
 /// file of a multipart form.
 /// </summary>
+[Refuses(413)]
 public sealed class Endpoint(IQuerySession session) : EndpointWithoutRequest<Response>
 {
     private const long MaxBytes = 100L << 20;

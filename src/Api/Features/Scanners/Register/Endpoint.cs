@@ -31,6 +31,7 @@ public sealed class Validator : Validator<Request>
 public sealed record Response(Guid Id, string Name, string KeyId);
 
 /// <summary>An admin registers a scanner's public key; attestations signed with it are then accepted.</summary>
+[Creates, Refuses(409)]
 public sealed class Endpoint(IDocumentSession session, TimeProvider clock) : Endpoint<Request, Response>
 {
     public override void Configure()

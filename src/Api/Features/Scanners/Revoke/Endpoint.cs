@@ -22,6 +22,7 @@ public sealed class Validator : Validator<Request>
 /// Revokes a scanner key. Attestations it signed stop counting: each is withdrawn on its deployment, which is
 /// re-assessed in the same transaction (an approved deployment whose attestation was required goes to review).
 /// </summary>
+[Refuses(409)]
 public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, ScannerView>
 {
     public override void Configure()

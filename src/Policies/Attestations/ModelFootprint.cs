@@ -50,7 +50,11 @@ public sealed record FootprintMeasurement
     public long ContextLength { get; init; }
     public DeviceBytes DeviceBytes { get; init; } = new();
     public long? HostPeakRssBytes { get; init; }
+    /// <summary>Every buffer llama.cpp allocated, as it accounted it (e.g. <c>CUDA0</c> / <c>KvCache</c>).</summary>
+    public IReadOnlyList<FootprintBuffer> Buffers { get; init; } = [];
 }
+
+public sealed record FootprintBuffer(string Buffer, string Kind, long Bytes);
 
 public sealed record DeviceBytes
 {
@@ -58,6 +62,8 @@ public sealed record DeviceBytes
     public long KvCache { get; init; }
     public long Compute { get; init; }
     public long Total { get; init; }
+    /// <summary>Growth of used device memory measured by NVML around load and context creation; null without NVML.</summary>
+    public long? Measured { get; init; }
 }
 
 public sealed record ThroughputTest

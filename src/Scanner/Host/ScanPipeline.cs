@@ -159,8 +159,9 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
             {
                 ModelBytes = m.ModelBytes,
                 ContextLength = m.ContextLength,
-                DeviceBytes = m.DeviceBytes,
+                DeviceBytes = m.DeviceBytes with { Measured = m.NvmlUsedBytes },
                 HostPeakRssBytes = m.HostPeakRssBytes,
+                Buffers = m.Buffers.Select(b => new FootprintBuffer(b.Buffer, b.Kind.ToString(), b.Bytes)).ToList(),
             },
             Throughput = m.Throughput,
             LoadSeconds = m.LoadSeconds,

@@ -80,6 +80,7 @@ public sealed class ScanningTests(ApiFixture api) : IClassFixture<ApiFixture>, I
         Assert.Equal(["pp512", "tg128"], predicate["throughput"]!.AsArray().Select(t => (string?)t!["test"]));
         Assert.True((double)predicate["throughput"]![1]!["meanTokensPerSecond"]! > 0);
         Assert.True((long)predicate["footprint"]!["deviceBytes"]!["kvCache"]! > 0);
+        Assert.Contains(predicate["footprint"]!["buffers"]!.AsArray(), b => (string?)b!["kind"] == "KvCache" && (long)b["bytes"]! > 0);
         var trail = await api.Get($"/deployments/{id}/events", "auditor");
         Assert.Contains(trail.Json["events"]!.AsArray(), e => (string?)e!["type"] == "deployment_attested");
 

@@ -219,11 +219,16 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
             ("Device memory: KV cache", Bytes(p.Footprint.DeviceBytes.KvCache)),
             ("Device memory: compute", Bytes(p.Footprint.DeviceBytes.Compute)),
             ("Device memory: total", Bytes(p.Footprint.DeviceBytes.Total)),
+            ("Device memory: measured", p.Footprint.DeviceBytes.Measured is { } measured ? $"{Bytes(measured)} (NVML)" : "not measured (no NVML on the scanner)"),
             ("Peak host RSS", p.Footprint.HostPeakRssBytes is { } rss ? Bytes(rss) : "—"),
             ("Load time", p.LoadSeconds is { } ls ? $"{ls:0.###} s" : "—"),
             ("Time to first token", p.TimeToFirstTokenSeconds is { } ttft ? $"{ttft * 1000:0.#} ms" : "—"),
             ("Roofline (tg)", p.RooflineFraction is { } r ? $"{r:P0} of the memory-bandwidth bound" : "—"),
         ]);
+        if (p.Footprint.Buffers.Count > 0)
+            yield return new Table(
+                [TableColumn.Relative("llama.cpp buffer", 2), TableColumn.Relative("Holds", 1.5f), TableColumn.Relative("Size", 2, TextAlign.Right)],
+                p.Footprint.Buffers.Select(b => (IReadOnlyList<string>)[b.Buffer, b.Kind, Bytes(b.Bytes)]).ToList());
         yield return new Heading("Throughput", 2);
         yield return new Table(
             [TableColumn.Relative("Test", 1), TableColumn.Relative("Tokens/s (mean ± sd)", 2, TextAlign.Right), TableColumn.Constant("Runs", 40, TextAlign.Right), TableColumn.Relative("Samples", 4)],

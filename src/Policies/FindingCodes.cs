@@ -22,12 +22,14 @@ public static class FindingCodes
     public const string ThresholdWithinLimit = "threshold-within-limit";
     public const string LicenseMismatch = "license-mismatch";
     public const string LineageMismatch = "lineage-mismatch";
+    public const string ArtifactMismatch = "artifact-mismatch";
+    public const string ArtifactUnreadable = "artifact-unreadable";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         UnknownLicense, NonCommercialLicense, MauThresholdExceeded, RevenueThresholdExceeded, ThresholdFactsMissing,
         AttributionRequired, NoticeRequired, DerivativeNaming, OutputTrainingProhibited, HostingRestricted,
         GeographicRestriction, UseRestriction, UseRestrictionsPassdown, ResidencyViolation, OriginDenied,
-        AttestationRequired, ThresholdWithinLimit, LicenseMismatch, LineageMismatch,
+        AttestationRequired, ThresholdWithinLimit, LicenseMismatch, LineageMismatch, ArtifactMismatch, ArtifactUnreadable,
     };
 }

@@ -299,14 +299,16 @@ public static class Evaluator
     }
 
     /// <summary>
-    /// What the artifact itself says outranks what was declared: a file under another license, or derived from other
-    /// base models, invalidates the assessment's premise until someone reconciles the two.
+    /// What the artifact itself says outranks what was declared: a file under another license, derived from other base
+    /// models, not the registered artifact at all, or unreadable, invalidates the assessment's premise until someone
+    /// reconciles the two.
     /// </summary>
     private static void EvaluateScan(EvaluationInput input, List<Finding> findings)
     {
         foreach (var o in input.Attestation.Observations ?? [])
         {
-            var severity = o.Code is FindingCodes.LicenseMismatch or FindingCodes.LineageMismatch ? Severity.Blocking : Severity.Info;
+            var severity = o.Code is FindingCodes.LicenseMismatch or FindingCodes.LineageMismatch
+                or FindingCodes.ArtifactMismatch or FindingCodes.ArtifactUnreadable ? Severity.Blocking : Severity.Info;
             findings.Add(new Finding(o.Code, severity, ScanClause, o.Message, o.Facts));
         }
     }

@@ -10,6 +10,7 @@ internal sealed record ScanFinding(string Code, string Severity, string Message,
 internal static class ScanFindingCodes
 {
     public const string ArtifactMismatch = "artifact-mismatch";
+    public const string ArtifactUnreadable = "artifact-unreadable";
     public const string LicenseMismatch = "license-mismatch";
     public const string LicenseUndeclared = "license-undeclared";
     public const string LineageMismatch = "lineage-mismatch";

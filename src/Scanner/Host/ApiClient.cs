@@ -1,3 +1,4 @@
+using Governance.Scanner.Artifacts;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -72,6 +73,17 @@ internal sealed class ApiClient(HttpClient http, string? token, Retry retry, ILo
             return true;
         }, IsTransient, LogRetry($"POST /deployments/{deploymentId}/attestations"), cancellationToken);
     }
+
+    /// <summary>Tells the Api the artifact could not be attested (artifact-mismatch, artifact-unreadable), so the deployment shows it.</summary>
+    public Task<bool> PostScanFailureAsync(Guid deploymentId, Guid leaseId, ScanFinding finding, CancellationToken cancellationToken) =>
+        retry.RunAsync(async ct =>
+        {
+            using var request = Request(HttpMethod.Post, $"deployments/{deploymentId}/scan-failures");
+            request.Content = JsonContent.Create(new { leaseId, code = finding.Code, message = finding.Message, facts = finding.Facts });
+            using var response = await Send(request, ct).ConfigureAwait(false);
+            await ThrowUnlessSuccess(response, ct).ConfigureAwait(false);
+            return true;
+        }, IsTransient, LogRetry($"POST /deployments/{deploymentId}/scan-failures"), cancellationToken);
 
     private HttpRequestMessage Request(HttpMethod method, string path)
     {

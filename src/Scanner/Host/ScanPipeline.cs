@@ -97,7 +97,10 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
         }
         catch (GgufFormatException e)
         {
-            return outcome with { RefusedBecause = $"Not a GGUF file the scanner accepts, so llama.cpp never saw it: {e.Message}" };
+            var reason = $"Not a GGUF file the scanner accepts, so llama.cpp never saw it: {e.Message}";
+            var unreadable = new ScanFinding(ScanFindingCodes.ArtifactUnreadable, ScanSeverity.Blocking, reason,
+                new Dictionary<string, string> { ["file"] = file.Name, ["error"] = e.Error.ToString(), ["offset"] = e.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            return outcome with { Findings = [unreadable], RefusedBecause = reason };
         }
         var findings = request.DeclaredLicenseId is { } license
             ? ArtifactFindings.Compare(license, request.DeclaredBaseModels ?? [], metadata)

@@ -1,3 +1,4 @@
+using Governance.Scanner.Artifacts;
 using Governance.Scanner.Measurement;
 using Governance.Scanner.Signing;
 using Microsoft.Extensions.Hosting;
@@ -102,8 +103,14 @@ internal sealed class ScanWorker(
         if (found is null)
         {
             if (nameMatchSha is not null)
-                logger.LogWarning("artifact-mismatch for deployment {DeploymentId}: the file named like {Model} has sha256:{Actual}, the registered artifact is sha256:{Registered}; not attested, lease left to lapse at {Expires:O}",
-                    lease.DeploymentId, model.Name, nameMatchSha, model.ArtifactSha256, lease.LeaseExpiresAt);
+            {
+                logger.LogWarning("artifact-mismatch for deployment {DeploymentId}: the file named like {Model} has sha256:{Actual}, the registered artifact is sha256:{Registered}; not attested, reported to the Api",
+                    lease.DeploymentId, model.Name, nameMatchSha, model.ArtifactSha256);
+                await ReportFailure(lease, new ScanFinding(ScanFindingCodes.ArtifactMismatch, ScanSeverity.Blocking,
+                    $"The file named like {model.Name} has SHA-256 {nameMatchSha}; the registered artifact is {model.ArtifactSha256}. It was not attested.",
+                    new Dictionary<string, string> { ["registered"] = model.ArtifactSha256, ["actual"] = nameMatchSha }), cancellationToken).ConfigureAwait(false);
+                return ScanIteration.Refused;
+            }
             else
                 logger.LogWarning("No file in {ModelsDir} has sha256:{Registered} (model {Model}); lease left to lapse at {Expires:O}",
                     locator.ModelsDir, model.ArtifactSha256, model.Name, lease.LeaseExpiresAt);
@@ -125,6 +132,13 @@ internal sealed class ScanWorker(
         if (outcome.Envelope is null)
         {
             var codes = string.Join(", ", outcome.Findings.Select(f => f.Code));
+            if (outcome.Findings.FirstOrDefault(f => f.Code is ScanFindingCodes.ArtifactMismatch or ScanFindingCodes.ArtifactUnreadable) is { } failure)
+            {
+                logger.LogWarning("Deployment {DeploymentId}: {File} not attested ({Code}): {Reason}; reported to the Api",
+                    lease.DeploymentId, found.Path, failure.Code, outcome.RefusedBecause);
+                await ReportFailure(lease, failure, cancellationToken).ConfigureAwait(false);
+                return ScanIteration.Refused;
+            }
             logger.LogWarning("Deployment {DeploymentId}: {File} not attested{Codes}: {Reason}; lease left to lapse at {Expires:O}",
                 lease.DeploymentId, found.Path, codes.Length > 0 ? $" ({codes})" : "", outcome.RefusedBecause, lease.LeaseExpiresAt);
             return ScanIteration.Refused;
@@ -148,5 +162,18 @@ internal sealed class ScanWorker(
             m.LoadSeconds, m.DeviceBytes.Total / 1048576.0, m.ContextLength,
             outcome.Findings.Count == 0 ? "none" : string.Join(", ", outcome.Findings.Select(f => f.Code)));
         return ScanIteration.Attested;
+    }
+
+    /// <summary>A failed scan is reported so legal sees it; if the Api refuses the report, the lease simply lapses.</summary>
+    private async Task ReportFailure(Lease lease, ScanFinding finding, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await api.PostScanFailureAsync(lease.DeploymentId, lease.LeaseId, finding, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiRefusedException e)
+        {
+            logger.LogError("Deployment {DeploymentId}: the Api refused the scan failure report: {Status} {Reason}", lease.DeploymentId, (int)e.Status, e.Message);
+        }
     }
 }

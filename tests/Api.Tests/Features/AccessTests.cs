@@ -23,6 +23,7 @@ public sealed class AccessTests(ApiFixture api) : IClassFixture<ApiFixture>
         ("POST", $"/deployments/{Id}/decision", ["legal"]),
         ("POST", $"/deployments/{Id}/retire", ["architect", "legal"]),
         ("POST", $"/deployments/{Id}/attestations", ["scanner"]),
+        ("POST", $"/deployments/{Id}/scan-failures", ["scanner"]),
         ("GET", $"/deployments/{Id}/bom", ["auditor", "legal", "architect", "admin"]),
         ("GET", $"/deployments/{Id}/report", ["auditor", "legal"]),
         ("GET", "/reports/portfolio", ["auditor", "legal"]),

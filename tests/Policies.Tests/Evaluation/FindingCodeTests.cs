@@ -63,6 +63,12 @@ public sealed class FindingCodeTests
         [FindingCodes.LineageMismatch] = new(
             () => Scenario.For("apache-2.0") with { Attestation = Scanned(FindingCodes.LineageMismatch) },
             Severity.Blocking, Evaluator.ScanClause),
+        [FindingCodes.ArtifactMismatch] = new(
+            () => Scenario.For("apache-2.0") with { Attestation = Scanned(FindingCodes.ArtifactMismatch) },
+            Severity.Blocking, Evaluator.ScanClause),
+        [FindingCodes.ArtifactUnreadable] = new(
+            () => Scenario.For("apache-2.0") with { Attestation = Scanned(FindingCodes.ArtifactUnreadable) },
+            Severity.Blocking, Evaluator.ScanClause),
         [FindingCodes.OriginDenied] = new(
             () => Scenario.For("apache-2.0").WithModel(m => m with { Name = "Qwen3-8B", Origin = "CN" })
                 with { Rules = new CompanyRules([], ["CN"], false) },

@@ -68,6 +68,12 @@ public sealed class DeploymentView
 
     public LeaseView? Lease { get; set; }
 
+    /// <summary>The last scan that could not attest the artifact, until a valid attestation replaces it.</summary>
+    public ScanFailureView? ScanFailure { get; set; }
+
+    /// <summary>Flattened for the scan queue: a failed scan is retried only after a pause.</summary>
+    public DateTimeOffset? ScanFailedAt { get; set; }
+
     /// <summary>Flattened for the scan queue: when the current lease lapses.</summary>
     public DateTimeOffset? LeaseExpiresAt { get; set; }
     public Actor RegisteredBy { get; set; } = null!;
@@ -128,7 +134,13 @@ public sealed class DeploymentView
         Attestation = new AttestationView(e.EnvelopeSha256, e.KeyId, e.ScannerId, e.ScannerName, e.Predicate, e.At, false, null);
         HasValidAttestation = string.Equals(e.Predicate.Artifact.Sha256, Model.ArtifactSha256, StringComparison.OrdinalIgnoreCase);
         AttestationDigests.Add(e.EnvelopeSha256);
-        (Lease, LeaseExpiresAt, UpdatedAt) = (null, null, e.At);
+        (Lease, LeaseExpiresAt, ScanFailure, ScanFailedAt, UpdatedAt) = (null, null, null, null, e.At);
+    }
+
+    public void Apply(ScanFailed e)
+    {
+        ScanFailure = new ScanFailureView(e.Code, e.Message, e.Facts, e.By, e.At);
+        (ScanFailedAt, Lease, LeaseExpiresAt, UpdatedAt) = (e.At, null, null, e.At);
     }
 
     public void Apply(AttestationWithdrawn e)
@@ -141,10 +153,14 @@ public sealed class DeploymentView
         UpdatedAt = e.At;
     }
 
-    /// <summary>What the evaluator gets from the scanner's evidence.</summary>
-    public AttestationFacts Evidence() => HasValidAttestation && Attestation is { } a
-        ? new AttestationFacts(true, a.Predicate.Findings.Select(f => f.Observation).ToList())
-        : AttestationFacts.None;
+    /// <summary>What the evaluator gets from the scanners: a valid attestation's findings, and a failed scan's.</summary>
+    public AttestationFacts Evidence()
+    {
+        var observations = new List<ScanObservation>();
+        if (HasValidAttestation && Attestation is { } a) observations.AddRange(a.Predicate.Findings.Select(f => f.Observation));
+        if (ScanFailure is { } failure) observations.Add(new ScanObservation(failure.Code, failure.Message, failure.Facts));
+        return new AttestationFacts(HasValidAttestation, observations);
+    }
 
     public void Apply(DeploymentRetired e) => (Status, RetiredAt, UpdatedAt) = (DeploymentStatus.Retired, e.At, e.At);
 
@@ -163,6 +179,7 @@ public sealed class DeploymentView
             case ScanLeased x: Apply(x); break;
             case DeploymentAttested x: Apply(x); break;
             case AttestationWithdrawn x: Apply(x); break;
+            case ScanFailed x: Apply(x); break;
         }
         Version++;
         return this;

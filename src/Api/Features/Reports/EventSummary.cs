@@ -22,6 +22,7 @@ public static class EventSummary
         ScanLeased e => $"Leased for scanning until {e.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC",
         DeploymentAttested e => $"Attested by scanner {e.ScannerName} (key {e.KeyId[..Math.Min(e.KeyId.Length, 23)]}…), artifact sha256:{e.Predicate.Artifact.Sha256}",
         AttestationWithdrawn e => $"Attestation withdrawn: {e.Reason}",
+        ScanFailed e => $"Scan failed ({e.Code}): {e.Message}",
         CompanyProfileSet e => $"Company profile: {e.Name}, domiciled in {e.Domicile}",
         CompanyUsageReported e => $"Company usage for {e.Month}: {e.MonthlyActiveUsers:N0} MAU, ${e.MonthlyRevenueUsd:N0} revenue",
         CompanyRulesAdopted e => $"Company rules adopted: {e.Residency.Count} residency rule(s), denied origins [{string.Join(", ", e.DeniedOrigins)}], attestation {(e.AttestationRequired ? "required" : "optional")}",

@@ -176,3 +176,37 @@ public sealed class AttestationTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(200, again.Status);
     }
 }
+
+public sealed class ScanFailureTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task a_reported_artifact_mismatch_blocks_sends_the_approval_to_review_and_is_not_leased_again_at_once()
+    {
+        var id = (string)(await api.Post("/deployments", "architect", Requests.Deployment(name: "swapped-file"))).Json["id"]!;
+        Assert.Equal(200, (await api.Post($"/deployments/{id}/decision", "legal", new { decision = "approve", justification = "ok" })).Status);
+
+        var reported = await api.Post($"/deployments/{id}/scan-failures", "scanner", new
+        {
+            code = "artifact-mismatch", message = "The file named like the model has another SHA-256.",
+            facts = new Dictionary<string, string> { ["registered"] = Requests.Sha, ["actual"] = new string('f', 64) },
+        });
+        Assert.Equal(201, reported.Status);
+        Assert.Equal("review_required", (string?)reported.Json["status"]);
+        var finding = reported.Json["assessment"]!["findings"]!.AsArray().Single(f => (string?)f!["code"] == "artifact-mismatch")!;
+        Assert.Equal("blocking", (string?)finding["severity"]);
+        Assert.Equal(new string('f', 64), (string?)finding["facts"]!["actual"]);
+
+        // Re-approved by legal with a waiver, it is still not offered to scanners until the pause has passed.
+        await api.Post($"/deployments/{id}/decision", "legal", new
+        {
+            decision = "approve", justification = "File being replaced.",
+            waivers = new[] { new { findingCode = "artifact-mismatch", expiresOn = api.Clock.Today.AddDays(7).ToString("yyyy-MM-dd"), reason = "Re-upload in progress" } },
+        });
+        for (var next = await api.Get("/scans/next", "scanner"); next.Status == 200; next = await api.Get("/scans/next", "scanner"))
+            Assert.NotEqual(id, (string?)next.Json["deploymentId"]);
+
+        var bad = await api.Post($"/deployments/{id}/scan-failures", "scanner", new { code = "cosmic-rays", message = "?" });
+        Assert.Equal(400, bad.Status);
+        Assert.Contains(bad.Json["errors"]!.AsArray(), e => (string?)e!["name"] == "code");
+    }
+}

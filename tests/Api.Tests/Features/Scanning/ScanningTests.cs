@@ -116,7 +116,7 @@ public sealed class ScanningTests(ApiFixture api) : IClassFixture<ApiFixture>, I
     }
 
     [Fact]
-    public async Task a_file_that_is_not_the_registered_artifact_is_never_posted_and_its_lease_lapses()
+    public async Task a_file_that_is_not_the_registered_artifact_is_never_attested_and_the_mismatch_is_reported()
     {
         var models = Directory.CreateDirectory(Path.Combine(_dir, "mismatch")).FullName;
         TinyLlama.Write(Path.Combine(models, "swapped-model.gguf"), new TinyLlamaOptions { Seed = 77 });
@@ -133,6 +133,10 @@ public sealed class ScanningTests(ApiFixture api) : IClassFixture<ApiFixture>, I
         var events = (await api.Get($"/deployments/{id}/events", "auditor")).Json["events"]!.AsArray();
         Assert.DoesNotContain(events, e => (string?)e!["type"] == "deployment_attested");
         Assert.Contains(events, e => (string?)e!["type"] == "scan_leased");
+        Assert.Contains(events, e => (string?)e!["type"] == "scan_failed" && (string?)e["actor"]!["role"] == "scanner");
+        Assert.Equal("review_required", (string?)deployment.Json["status"]);
+        var finding = deployment.Json["assessment"]!["findings"]!.AsArray().Single(f => (string?)f!["code"] == "artifact-mismatch")!;
+        Assert.Equal(new string('e', 64), (string?)finding["facts"]!["registered"]);
     }
 
     private Task<Reply> Post(string id, Dsse.Envelope envelope) =>

@@ -183,6 +183,8 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
         yield return new Heading("Attestation of the artifact");
         yield return new Paragraph("Registered artifact digest (SHA-256):");
         yield return new Monospace(m.Deployment.Model.ArtifactSha256);
+        if (m.Deployment.ScanFailure is { } failure)
+            yield return new Paragraph([new Span($"Last scan failed ({failure.Code}, {Time(failure.At)}, {failure.By.Name}): ", Typography.Strong), new Span(failure.Message)]);
         if (m.Deployment.Attestation is not { } att)
         {
             yield return new Paragraph($"No attestation of this artifact exists as of {Time(m.AsOf)}.");

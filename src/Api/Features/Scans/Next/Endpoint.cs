@@ -26,9 +26,12 @@ public sealed class Endpoint(IDocumentStore store, TimeProvider clock, IConfigur
     {
         var now = clock.GetUtcNow();
         var leaseFor = TimeSpan.FromMinutes(configuration.GetValue("Governance:Scans:LeaseMinutes", 30));
+        // A failed scan (wrong or unreadable file) is tried again only after a pause: someone has to fix the file first.
+        var retryFailedBefore = now - TimeSpan.FromHours(configuration.GetValue("Governance:Scans:RetryFailedAfterHours", 24));
         await using var query = store.QuerySession();
         var candidates = await query.Query<DeploymentView>()
-            .Where(d => d.Status == DeploymentStatus.Approved && !d.HasValidAttestation && (d.LeaseExpiresAt == null || d.LeaseExpiresAt < now))
+            .Where(d => d.Status == DeploymentStatus.Approved && !d.HasValidAttestation && (d.LeaseExpiresAt == null || d.LeaseExpiresAt < now)
+                && (d.ScanFailedAt == null || d.ScanFailedAt < retryFailedBefore))
             .OrderBy(d => d.RegisteredAt).Take(10).ToListAsync(ct);
 
         foreach (var candidate in candidates)

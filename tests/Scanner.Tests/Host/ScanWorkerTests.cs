@@ -62,16 +62,35 @@ public sealed class ScanWorkerTests(ModelFolder models) : IClassFixture<ModelFol
     }
 
     [Fact]
-    public async Task a_file_named_like_the_model_with_another_digest_is_not_posted()
+    public async Task a_file_named_like_the_model_with_another_digest_is_never_attested_and_the_mismatch_is_reported()
     {
-        models.Write("mismatched-model.gguf", new() { Seed = 99 });
+        var path = models.Write("mismatched-model.gguf", new() { Seed = 99 });
         var api = new ScriptedApi(Lease(new string('d', 64), name: "mismatched-model"));
 
         var result = await Worker(api, out var key).RunOnceAsync(CancellationToken.None);
         key.Dispose();
 
-        Assert.Equal(ScanIteration.ArtifactNotFound, result);
-        Assert.Empty(api.Posts);
+        Assert.Equal(ScanIteration.Refused, result);
+        var (postedTo, body) = Assert.Single(api.Posts);
+        Assert.EndsWith("/scan-failures", postedTo);
+        Assert.Contains("artifact-mismatch", body);
+        Assert.Contains(ModelFolder.Sha256(path), body);
+    }
+
+    [Fact]
+    public async Task a_file_that_is_not_a_gguf_is_reported_unreadable_and_never_reaches_llama_cpp()
+    {
+        var path = Path.Combine(models.Dir, "broken-model.gguf");
+        await File.WriteAllBytesAsync(path, "GGUF but not really a model file"u8.ToArray());
+        var api = new ScriptedApi(Lease(ModelFolder.Sha256(path), name: "broken-model"));
+
+        var result = await Worker(api, out var key).RunOnceAsync(CancellationToken.None);
+        key.Dispose();
+
+        Assert.Equal(ScanIteration.Refused, result);
+        var (postedTo, body) = Assert.Single(api.Posts);
+        Assert.EndsWith("/scan-failures", postedTo);
+        Assert.Contains("artifact-unreadable", body);
     }
 
     [Fact]

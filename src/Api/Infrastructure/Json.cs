@@ -18,6 +18,10 @@ public static class Json
 
     public static readonly JsonSerializerOptions Options = Create();
 
+    /// <summary>A deep copy through the API's JSON shape: read models are plain data, so this is exact.</summary>
+    public static T Clone<T>(T value) =>
+        JsonSerializer.Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(value, Options), Options)!;
+
     private static JsonSerializerOptions Create()
     {
         var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);

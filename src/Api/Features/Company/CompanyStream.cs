@@ -25,7 +25,8 @@ public static class CompanyStream
     {
         var stream = await session.Events.FetchForWriting<CompanyView>(CompanyView.StreamId, ct);
         stream.AppendOne(e);
-        var company = stream.Aggregate is null ? new CompanyView() : Copy(stream.Aggregate);
+        // A copy: the instance Marten hands out may be the one its inline projection applies the event to.
+        var company = stream.Aggregate is null ? new CompanyView() : Infrastructure.Json.Clone(stream.Aggregate);
         switch (e)
         {
             case CompanyProfileSet x: company.Apply(x); break;
@@ -35,8 +36,4 @@ public static class CompanyStream
         company.Version++;
         return company;
     }
-
-    private static CompanyView Copy(CompanyView view) =>
-        System.Text.Json.JsonSerializer.Deserialize<CompanyView>(
-            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(view, Infrastructure.Json.Options), Infrastructure.Json.Options)!;
 }

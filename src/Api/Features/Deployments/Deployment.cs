@@ -195,7 +195,5 @@ public sealed class DeploymentView
     /// A private copy to run decisions on. The instance Marten hands out may be the one its inline projection
     /// applies the new events to, so it must never be changed in place.
     /// </summary>
-    public DeploymentView Copy() =>
-        System.Text.Json.JsonSerializer.Deserialize<DeploymentView>(
-            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this, Infrastructure.Json.Options), Infrastructure.Json.Options)!;
+    public DeploymentView Copy() => Infrastructure.Json.Clone(this);
 }

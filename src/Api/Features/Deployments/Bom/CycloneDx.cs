@@ -17,10 +17,10 @@ public static class CycloneDx
     public const string MediaType = "application/vnd.cyclonedx+json";
 
     /// <summary>Catalog ids that are SPDX license ids; the others are named with a link to their text.</summary>
-    private static readonly Dictionary<string, string> SpdxIds = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly IReadOnlyDictionary<string, string> SpdxIds = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["apache-2.0"] = "Apache-2.0", ["mit"] = "MIT", ["cc-by-nc-4.0"] = "CC-BY-NC-4.0",
-    };
+    }.AsReadOnly();
 
     public static JsonObject Build(DeploymentView d, License? license, string governanceVersion)
     {

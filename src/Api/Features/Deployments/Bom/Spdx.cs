@@ -16,11 +16,6 @@ public static class Spdx
     public const string MediaType = "application/ld+json";
     public const string Context = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld";
 
-    private static readonly Dictionary<string, string> SpdxIds = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["apache-2.0"] = "Apache-2.0", ["mit"] = "MIT", ["cc-by-nc-4.0"] = "CC-BY-NC-4.0",
-    };
-
     public static JsonObject Build(DeploymentView d, License? license, string governanceVersion)
     {
         var ns = $"urn:governance:deployment:{d.Id}:v{d.Version}";
@@ -98,7 +93,7 @@ public static class Spdx
     private static JsonObject LicenseExpression(string id, string licenseId) => new()
     {
         ["type"] = "simplelicensing_LicenseExpression", ["spdxId"] = id, ["creationInfo"] = "_:creationinfo",
-        ["simplelicensing_licenseExpression"] = SpdxIds.TryGetValue(licenseId, out var spdx) ? spdx : $"LicenseRef-{Sanitize(licenseId)}",
+        ["simplelicensing_licenseExpression"] = CycloneDx.SpdxIds.TryGetValue(licenseId, out var spdx) ? spdx : $"LicenseRef-{Sanitize(licenseId)}",
     };
 
     private static JsonObject Relationship(string id, string from, string type, string to) => new()

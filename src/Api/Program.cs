@@ -46,12 +46,7 @@ builder.Services.AddGovernanceAuth();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
-// Only our assembly: scanning everything loaded would touch Alba's placeholder-backed IdentityModel types in tests.
-builder.Services.AddFastEndpoints(o =>
-{
-    o.DisableAutoDiscovery = true;
-    o.Assemblies = [typeof(Program).Assembly];
-});
+builder.Services.AddFastEndpoints();
 builder.Services.AddGovernanceOpenApi();
 builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
 

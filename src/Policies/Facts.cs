@@ -31,8 +31,7 @@ public sealed record UsageFacts(
     Purpose Purpose = Purpose.Production)
 {
     /// <summary>Whether the model, or a service built on it, reaches anyone outside the company.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool ReachesThirdParties => Hosting is Hosting.Saas or Hosting.Redistributed;
+    public bool ReachesThirdParties() => Hosting is Hosting.Saas or Hosting.Redistributed;
 }
 
 public sealed record DeploymentFacts(ModelFacts Model, UsageFacts Usage);
@@ -63,16 +62,19 @@ public sealed record CompanyRules(
 }
 
 /// <summary>
-/// Evidence from a scanner: whether a valid signed attestation of the registered artifact is on record, and what the
-/// scan found in the file itself (e.g. the file declares another license). Until one exists, a rule that demands
-/// attestation stays open.
+/// Evidence from scanners: whether a valid signed attestation of the registered artifact is on record and what the
+/// attested file says about itself (<see cref="Artifact"/>), and why a scan could not attest the artifact
+/// (<see cref="ScanFailures"/>). Until an attestation exists, a rule that demands one stays open.
 /// </summary>
-public sealed record AttestationFacts(bool HasValidAttestation, IReadOnlyList<ScanObservation>? Observations = null)
+public sealed record AttestationFacts(bool HasValidAttestation, IReadOnlyList<ScanObservation>? ScanFailures = null, ArtifactClaims? Artifact = null)
 {
     public static readonly AttestationFacts None = new(false);
 }
 
-/// <summary>A finding a scanner made about the artifact (<c>license-mismatch</c>, <c>lineage-mismatch</c>), with its facts.</summary>
+/// <summary>What the attested file says about itself (its license fields and the base models it names), as signed by a scanner.</summary>
+public sealed record ArtifactClaims(string? License, string? LicenseName, string? LicenseLink, IReadOnlyList<string> BaseModels);
+
+/// <summary>Why a scan could not attest the artifact (<c>artifact-mismatch</c>, <c>artifact-unreadable</c>), with its facts.</summary>
 public sealed record ScanObservation(string Code, string Message, IReadOnlyDictionary<string, string> Facts);
 
 /// <summary>A legal decision to accept a finding until a date, for a reason.</summary>

@@ -21,6 +21,7 @@ public static class FindingCodes
     public const string AttestationRequired = "attestation-required";
     public const string ThresholdWithinLimit = "threshold-within-limit";
     public const string LicenseMismatch = "license-mismatch";
+    public const string LicenseUndeclared = "license-undeclared";
     public const string LineageMismatch = "lineage-mismatch";
     public const string ArtifactMismatch = "artifact-mismatch";
     public const string ArtifactUnreadable = "artifact-unreadable";
@@ -30,6 +31,6 @@ public static class FindingCodes
         UnknownLicense, NonCommercialLicense, MauThresholdExceeded, RevenueThresholdExceeded, ThresholdFactsMissing,
         AttributionRequired, NoticeRequired, DerivativeNaming, OutputTrainingProhibited, HostingRestricted,
         GeographicRestriction, UseRestriction, UseRestrictionsPassdown, ResidencyViolation, OriginDenied,
-        AttestationRequired, ThresholdWithinLimit, LicenseMismatch, LineageMismatch, ArtifactMismatch, ArtifactUnreadable,
+        AttestationRequired, ThresholdWithinLimit, LicenseMismatch, LicenseUndeclared, LineageMismatch, ArtifactMismatch, ArtifactUnreadable,
     };
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Governance.Policies.Attestations;
+using Governance.Attestations;
 using Governance.Scanner.Measurement;
 using Governance.Scanner.Tests.TestModels;
 

@@ -1,26 +1,44 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Governance.Policies;
+using Governance.Policies.Catalog;
 
 namespace Governance.Api.Infrastructure;
 
-/// <summary>One JSON shape for the API and its OpenAPI document: camelCase names, snake_case enum values.</summary>
+/// <summary>
+/// One JSON shape for the API and its OpenAPI document: camelCase names, enum values spelt by <see cref="Naming"/>,
+/// clause rules tagged with their catalog kind. The domain in src/Policies carries no serializer attributes; its wire
+/// shape is decided here.
+/// </summary>
 public static class Json
 {
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DictionaryKeyPolicy = null;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new JsonStringEnumConverter(new SnakeCase(), allowIntegerValues: false));
         options.Converters.Add(new YearMonthJsonConverter());
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(TagRuleKinds);
     }
 
     public static readonly JsonSerializerOptions Options = Create();
 
-    /// <summary>A deep copy through the API's JSON shape: read models are plain data, so this is exact.</summary>
     public static T Clone<T>(T value) =>
         JsonSerializer.Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(value, Options), Options)!;
+
+    private static void TagRuleKinds(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(Rule)) return;
+        info.PolymorphismOptions = new JsonPolymorphismOptions { TypeDiscriminatorPropertyName = "kind" };
+        foreach (var (type, kind) in RuleKinds.All) info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(type, kind));
+    }
+
+    private sealed class SnakeCase : JsonNamingPolicy
+    {
+        public override string ConvertName(string name) => Naming.Snake(name);
+    }
 
     private static JsonSerializerOptions Create()
     {

@@ -78,7 +78,7 @@ internal static class LicenseFile
         if (commercial == Commercial.Prohibited && useLimits.Count == 0)
             problems.Add("commercial is 'prohibited' but no clause has a use_limit rule");
         if (commercial is Commercial.Permitted or Commercial.Conditional && useLimits.Count > 0)
-            problems.Add($"commercial is '{Naming.Snake(commercial.Value.ToString())}' but clause '{useLimits[0].Id}' limits use to {Naming.Snake(((UseLimitRule)useLimits[0].Rule).Limit.ToString())}");
+            problems.Add($"commercial is '{Naming.Snake(commercial.Value)}' but clause '{useLimits[0].Id}' limits use to {Naming.Snake(((UseLimitRule)useLimits[0].Rule).Limit.ToString())}");
         var gates = clauses.Where(c => c.Rule is ThresholdRule { Consequence: not ThresholdConsequence.BrandingRequired } or GeographicRule or HostingRule).ToList();
         if (commercial == Commercial.Conditional && gates.Count == 0)
             problems.Add("commercial is 'conditional' but no clause sets a threshold, hosting or geographic condition");
@@ -88,7 +88,7 @@ internal static class LicenseFile
             problems.Add("clauses set different use limits; a license has one");
         var training = clauses.Select(c => c.Rule).OfType<OutputTrainingRule>().Select(r => r.Policy).Distinct().ToList();
         if (training.Count > 1)
-            problems.Add($"output_training clauses contradict each other ({string.Join(" vs ", training.Select(t => Naming.Snake(t.ToString())))})");
+            problems.Add($"output_training clauses contradict each other ({string.Join(" vs ", training.Select(t => Naming.Snake(t)))})");
     }
 }
 
@@ -115,20 +115,16 @@ internal sealed class Problems(string file, List<CatalogError> errors)
     {
         if (value is null)
         {
-            Add($"'{field}' is required (one of {string.Join(", ", Names<TEnum>())})");
+            Add($"'{field}' is required (one of {string.Join(", ", Naming.Names<TEnum>())})");
             return null;
         }
-        foreach (var candidate in System.Enum.GetValues<TEnum>())
-            if (Naming.Snake(candidate.ToString()) == value) return candidate;
-        Add($"'{field}' has '{value}', expected one of {string.Join(", ", Names<TEnum>())}");
+        if (Naming.TryParse<TEnum>(value, out var parsed)) return parsed;
+        Add($"'{field}' has '{value}', expected one of {string.Join(", ", Naming.Names<TEnum>())}");
         return null;
     }
 
     public List<TEnum> Enums<TEnum>(List<string>? values, string field) where TEnum : struct, Enum =>
         (values ?? []).Select((v, i) => Enum<TEnum>(v, $"{field}[{i}]")).OfType<TEnum>().ToList();
-
-    private static IEnumerable<string> Names<TEnum>() where TEnum : struct, Enum =>
-        System.Enum.GetValues<TEnum>().Select(v => Naming.Snake(v.ToString()));
 }
 
 internal sealed class LicenseDto

@@ -2,11 +2,7 @@ namespace Governance.Policies.Catalog;
 
 internal static class RuleReader
 {
-    public static readonly IReadOnlyList<string> Kinds =
-    [
-        "threshold", "use_limit", "attribution", "notice", "derivative_naming", "output_training",
-        "hosting", "geographic", "use_restriction", "passdown", "informational",
-    ];
+    public static readonly IReadOnlyList<string> Kinds = RuleKinds.All.Select(k => k.Kind).ToList();
 
     public static Rule? Read(RuleDto dto, string at, Problems problems)
     {

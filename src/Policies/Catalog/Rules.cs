@@ -1,24 +1,29 @@
-using System.Text.Json.Serialization;
-
 namespace Governance.Policies.Catalog;
 
 /// <summary>
 /// The machine-readable meaning of a clause. Each kind is evaluated by <see cref="Evaluation.Evaluator"/>;
-/// the kind names are those of the catalog files.
+/// <see cref="RuleKinds"/> names them as the catalog files (and the API) spell them.
 /// </summary>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
-[JsonDerivedType(typeof(ThresholdRule), "threshold")]
-[JsonDerivedType(typeof(UseLimitRule), "use_limit")]
-[JsonDerivedType(typeof(AttributionRule), "attribution")]
-[JsonDerivedType(typeof(NoticeRule), "notice")]
-[JsonDerivedType(typeof(DerivativeNamingRule), "derivative_naming")]
-[JsonDerivedType(typeof(OutputTrainingRule), "output_training")]
-[JsonDerivedType(typeof(HostingRule), "hosting")]
-[JsonDerivedType(typeof(GeographicRule), "geographic")]
-[JsonDerivedType(typeof(UseRestrictionRule), "use_restriction")]
-[JsonDerivedType(typeof(PassdownRule), "passdown")]
-[JsonDerivedType(typeof(InformationalRule), "informational")]
 public abstract record Rule;
+
+/// <summary>The one table of rule kinds and their names.</summary>
+public static class RuleKinds
+{
+    public static readonly IReadOnlyList<(Type Type, string Kind)> All =
+    [
+        (typeof(ThresholdRule), "threshold"),
+        (typeof(UseLimitRule), "use_limit"),
+        (typeof(AttributionRule), "attribution"),
+        (typeof(NoticeRule), "notice"),
+        (typeof(DerivativeNamingRule), "derivative_naming"),
+        (typeof(OutputTrainingRule), "output_training"),
+        (typeof(HostingRule), "hosting"),
+        (typeof(GeographicRule), "geographic"),
+        (typeof(UseRestrictionRule), "use_restriction"),
+        (typeof(PassdownRule), "passdown"),
+        (typeof(InformationalRule), "informational"),
+    ];
+}
 
 /// <summary>
 /// A user or revenue threshold. Any of the <see cref="Conditions"/> being exceeded triggers the consequence,

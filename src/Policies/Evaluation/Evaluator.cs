@@ -96,7 +96,7 @@ public static class Evaluator
                     Facts(("text", rule.Text), ("hosting", Words(usage.Hosting)))));
                 break;
 
-            case DerivativeNamingRule rule when model.IsDerivative && usage.ReachesThirdParties:
+            case DerivativeNamingRule rule when model.IsDerivative && usage.ReachesThirdParties():
                 findings.Add(model.DistributedName switch
                 {
                     null or "" => new Finding(FindingCodes.DerivativeNaming, Severity.Obligation, clause.Id,
@@ -305,12 +305,10 @@ public static class Evaluator
     /// </summary>
     private static void EvaluateScan(EvaluationInput input, List<Finding> findings)
     {
-        foreach (var o in input.Attestation.Observations ?? [])
-        {
-            var severity = o.Code is FindingCodes.LicenseMismatch or FindingCodes.LineageMismatch
-                or FindingCodes.ArtifactMismatch or FindingCodes.ArtifactUnreadable ? Severity.Blocking : Severity.Info;
-            findings.Add(new Finding(o.Code, severity, ScanClause, o.Message, o.Facts));
-        }
+        if (input.Attestation is { HasValidAttestation: true, Artifact: { } file })
+            findings.AddRange(ArtifactJudgement.Judge(input.Deployment.Model, file));
+        foreach (var failure in input.Attestation.ScanFailures ?? [])
+            findings.Add(new Finding(failure.Code, Severity.Blocking, ScanClause, failure.Message, failure.Facts));
     }
 
     private static IEnumerable<Finding> ApplyWaivers(List<Finding> findings, IReadOnlyList<Waiver> waivers, DateOnly on)
@@ -328,7 +326,7 @@ public static class Evaluator
     private static bool Triggered(Trigger trigger, UsageFacts usage) => trigger switch
     {
         Trigger.Always => true,
-        Trigger.Distribution => usage.ReachesThirdParties,
+        Trigger.Distribution => usage.ReachesThirdParties(),
         _ => usage.Hosting == Hosting.Redistributed,
     };
 
@@ -343,6 +341,5 @@ public static class Evaluator
 
     private static string Bool(bool value) => value ? "true" : "false";
 
-    /// <summary>Enum names as the API and catalog spell them: <c>MonthlyActiveUsers</c> → <c>monthly_active_users</c>.</summary>
-    public static string Words<T>(T value) where T : struct, Enum => Naming.Snake(value.ToString());
+    private static string Words<T>(T value) where T : struct, Enum => Naming.Snake(value);
 }

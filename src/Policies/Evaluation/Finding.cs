@@ -17,8 +17,7 @@ public sealed record Finding(
 {
     public WaiverApplied? Waiver { get; init; }
 
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool IsOpenBlocking => Severity == Severity.Blocking && Waiver is null;
+    public bool IsOpenBlocking() => Severity == Severity.Blocking && Waiver is null;
 }
 
 /// <summary>A waiver in force on the assessment date, recorded on the finding it covers.</summary>
@@ -33,7 +32,7 @@ public sealed record Assessment(Verdict Verdict, IReadOnlyList<Finding> Findings
     public static Verdict VerdictOf(IEnumerable<Finding> findings)
     {
         var list = findings as IReadOnlyCollection<Finding> ?? findings.ToList();
-        if (list.Any(f => f.IsOpenBlocking)) return Verdict.NonCompliant;
+        if (list.Any(f => f.IsOpenBlocking())) return Verdict.NonCompliant;
         if (list.Any(f => f.Severity == Severity.Obligation || (f.Severity == Severity.Blocking && f.Waiver is not null)))
             return Verdict.Conditional;
         return Verdict.Compliant;

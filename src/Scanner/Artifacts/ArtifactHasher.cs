@@ -1,3 +1,4 @@
+using Governance.Attestations;
 using System.Buffers;
 using System.Security.Cryptography;
 
@@ -52,10 +53,10 @@ internal static class ArtifactHasher
     }
 
     /// <summary>
-    /// <c>artifact-mismatch</c> (blocking) when the file's digest is not the registered one; null when they agree.
+    /// <c>artifact-mismatch</c> when the file's digest is not the registered one; null when they agree.
     /// The registered digest may carry a <c>sha256:</c> prefix and any case.
     /// </summary>
-    public static ScanFinding? CompareToRegistered(string registeredSha256, string actualSha256)
+    public static ScanFailure? CompareToRegistered(string registeredSha256, string actualSha256)
     {
         ArgumentNullException.ThrowIfNull(registeredSha256);
         ArgumentNullException.ThrowIfNull(actualSha256);
@@ -63,9 +64,8 @@ internal static class ArtifactHasher
         var actual = Normalize(actualSha256);
         if (registered == actual) return null;
 
-        return new ScanFinding(
-            ScanFindingCodes.ArtifactMismatch,
-            ScanSeverity.Blocking,
+        return new ScanFailure(
+            ScanFailureCodes.ArtifactMismatch,
             "The model file is not the one registered for this deployment: its SHA-256 differs, so the assessment does not cover it.",
             new Dictionary<string, string> { ["registeredSha256"] = registered, ["actualSha256"] = actual });
     }

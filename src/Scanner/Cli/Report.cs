@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Governance.Scanner.Cli;
 
-/// <summary>The scan report as Spectre.Console tables: artifact and findings, throughput, footprint, environment.</summary>
+/// <summary>The scan report as Spectre.Console tables: artifact (and why it was not attested), throughput, footprint, environment.</summary>
 internal static class Report
 {
     public static void Write(IAnsiConsole console, ScanOutcome scan)
@@ -26,8 +26,8 @@ internal static class Report
         }
         console.Write(artifact);
 
-        foreach (var f in scan.Findings)
-            console.MarkupLineInterpolated($"[{(f.Severity == "blocking" ? "red" : "yellow")}]{f.Code}[/] ({f.Severity}): {f.Message}");
+        if (scan.Failure is { } f)
+            console.MarkupLineInterpolated($"[red]{f.Code}[/]: {f.Message}");
 
         if (scan.Measurement is { } m)
         {

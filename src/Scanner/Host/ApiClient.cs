@@ -4,19 +4,13 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Governance.Policies.Attestations;
+using Governance.Attestations;
 using Microsoft.Extensions.Logging;
 
 namespace Governance.Scanner.Host;
 
 /// <summary>The model of a leased deployment, as <c>GET /scans/next</c> sends it (only what the scanner uses).</summary>
-internal sealed record LeasedModel(
-    string Name,
-    string LicenseId,
-    string ArtifactSha256,
-    IReadOnlyList<string>? BaseModels,
-    string? DistributedName,
-    int? ContextLength);
+internal sealed record LeasedModel(string Name, string ArtifactSha256, string? DistributedName, int? ContextLength);
 
 /// <summary>A deployment leased to this scanner until <see cref="LeaseExpiresAt"/>; left alone, the lease lapses and it is offered again.</summary>
 internal sealed record Lease(Guid LeaseId, DateTimeOffset LeaseExpiresAt, Guid DeploymentId, string DeploymentName, LeasedModel Model);
@@ -75,11 +69,11 @@ internal sealed class ApiClient(HttpClient http, string? token, Retry retry, ILo
     }
 
     /// <summary>Tells the Api the artifact could not be attested (artifact-mismatch, artifact-unreadable), so the deployment shows it.</summary>
-    public Task<bool> PostScanFailureAsync(Guid deploymentId, Guid leaseId, ScanFinding finding, CancellationToken cancellationToken) =>
+    public Task<bool> PostScanFailureAsync(Guid deploymentId, Guid leaseId, ScanFailure failure, CancellationToken cancellationToken) =>
         retry.RunAsync(async ct =>
         {
             using var request = Request(HttpMethod.Post, $"deployments/{deploymentId}/scan-failures");
-            request.Content = JsonContent.Create(new { leaseId, code = finding.Code, message = finding.Message, facts = finding.Facts });
+            request.Content = JsonContent.Create(new { leaseId, code = failure.Code, message = failure.Message, facts = failure.Facts });
             using var response = await Send(request, ct).ConfigureAwait(false);
             await ThrowUnlessSuccess(response, ct).ConfigureAwait(false);
             return true;

@@ -1,4 +1,4 @@
-using Governance.Policies.Attestations;
+using Governance.Attestations;
 using Governance.Scanner.Artifacts;
 using Governance.Scanner.Gguf;
 using Governance.Scanner.Measurement;
@@ -20,8 +20,6 @@ internal sealed record ScanRequest
     /// <summary>A digest the caller computed of this very file moments ago (the host's locator), so it is not read twice.</summary>
     public string? KnownSha256 { get; init; }
 
-    public string? DeclaredLicenseId { get; init; }
-    public IReadOnlyList<string>? DeclaredBaseModels { get; init; }
     public BenchSettings Bench { get; init; } = new();
 }
 
@@ -44,7 +42,8 @@ internal sealed record ScanOutcome
     public required long SizeBytes { get; init; }
     public string? Sha256 { get; init; }
     public ModelMetadata? Metadata { get; init; }
-    public IReadOnlyList<ScanFinding> Findings { get; init; } = [];
+    /// <summary>Why the artifact could not be attested, when the scanner knows (reported to the Api); null otherwise.</summary>
+    public ScanFailure? Failure { get; init; }
     public ModelMeasurement? Measurement { get; init; }
     public ModelFootprint? Predicate { get; init; }
     public Dsse.Envelope? Envelope { get; init; }
@@ -56,8 +55,8 @@ internal sealed record ScanOutcome
 /// <summary>
 /// The scan, top to bottom: hash the file once and compare it with the registered digest (a mismatch stops here: it is
 /// reported as <c>artifact-mismatch</c> and never attested); read the GGUF header with the hostile-input-safe reader
-/// (only files it accepts reach llama.cpp); compare license and lineage with the declaration; load and measure; build
-/// the predicate and sign it. Cancellation reaches hashing, loading and every decode; a cancelled scan signs nothing.
+/// (only files it accepts reach llama.cpp); load and measure; build the predicate, with what the file says about its
+/// license and lineage for Governance to judge, and sign it. Cancellation reaches hashing, loading and every decode; a cancelled scan signs nothing.
 /// </summary>
 internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
 {
@@ -87,7 +86,7 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
         progress?.Report(new ScanProgress(ScanStage.Hashing, 1));
         outcome = outcome with { Sha256 = sha256 };
         if (request.RegisteredSha256 is { } registered && ArtifactHasher.CompareToRegistered(registered, sha256) is { } mismatch)
-            return outcome with { Findings = [mismatch], RefusedBecause = mismatch.Message };
+            return outcome with { Failure = mismatch, RefusedBecause = mismatch.Message };
 
         progress?.Report(new ScanProgress(ScanStage.Reading, 0));
         ModelMetadata metadata;
@@ -98,14 +97,11 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
         catch (GgufFormatException e)
         {
             var reason = $"Not a GGUF file the scanner accepts, so llama.cpp never saw it: {e.Message}";
-            var unreadable = new ScanFinding(ScanFindingCodes.ArtifactUnreadable, ScanSeverity.Blocking, reason,
+            var unreadable = new ScanFailure(ScanFailureCodes.ArtifactUnreadable, reason,
                 new Dictionary<string, string> { ["file"] = file.Name, ["error"] = e.Error.ToString(), ["offset"] = e.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-            return outcome with { Findings = [unreadable], RefusedBecause = reason };
+            return outcome with { Failure = unreadable, RefusedBecause = reason };
         }
-        var findings = request.DeclaredLicenseId is { } license
-            ? ArtifactFindings.Compare(license, request.DeclaredBaseModels ?? [], metadata)
-            : [];
-        outcome = outcome with { Metadata = metadata, Findings = findings };
+        outcome = outcome with { Metadata = metadata };
 
         ModelMeasurement measurement;
         await OneScanAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -171,7 +167,6 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
             TimeToFirstTokenSeconds = m.TimeToFirstTokenSeconds,
             Environment = m.Environment,
             RooflineFraction = m.RooflineFraction,
-            Findings = scan.Findings.Select(f => new FootprintFinding { Code = f.Code, Severity = f.Severity, Message = f.Message, Facts = f.Facts }).ToList(),
         };
     }
 }

@@ -1,3 +1,4 @@
+using Governance.Attestations;
 using Governance.Scanner.Artifacts;
 using Governance.Scanner.Measurement;
 using Governance.Scanner.Signing;
@@ -106,7 +107,7 @@ internal sealed class ScanWorker(
             {
                 logger.LogWarning("artifact-mismatch for deployment {DeploymentId}: the file named like {Model} has sha256:{Actual}, the registered artifact is sha256:{Registered}; not attested, reported to the Api",
                     lease.DeploymentId, model.Name, nameMatchSha, model.ArtifactSha256);
-                await ReportFailure(lease, new ScanFinding(ScanFindingCodes.ArtifactMismatch, ScanSeverity.Blocking,
+                await ReportFailure(lease, new ScanFailure(ScanFailureCodes.ArtifactMismatch,
                     $"The file named like {model.Name} has SHA-256 {nameMatchSha}; the registered artifact is {model.ArtifactSha256}. It was not attested.",
                     new Dictionary<string, string> { ["registered"] = model.ArtifactSha256, ["actual"] = nameMatchSha }), cancellationToken).ConfigureAwait(false);
                 return ScanIteration.Refused;
@@ -123,24 +124,21 @@ internal sealed class ScanWorker(
             DeploymentId = lease.DeploymentId,
             RegisteredSha256 = model.ArtifactSha256,
             KnownSha256 = found.FreshSha256,
-            DeclaredLicenseId = model.LicenseId,
-            DeclaredBaseModels = model.BaseModels ?? [],
             Bench = bench with { ContextLength = model.ContextLength is > 0 and var n ? (uint)n : null },
         }, progress: null, cancellationToken).ConfigureAwait(false);
         if (outcome.Sha256 is { } sha) locator.Remember(found.Path, sha);
 
         if (outcome.Envelope is null)
         {
-            var codes = string.Join(", ", outcome.Findings.Select(f => f.Code));
-            if (outcome.Findings.FirstOrDefault(f => f.Code is ScanFindingCodes.ArtifactMismatch or ScanFindingCodes.ArtifactUnreadable) is { } failure)
+            if (outcome.Failure is { } failure)
             {
                 logger.LogWarning("Deployment {DeploymentId}: {File} not attested ({Code}): {Reason}; reported to the Api",
                     lease.DeploymentId, found.Path, failure.Code, outcome.RefusedBecause);
                 await ReportFailure(lease, failure, cancellationToken).ConfigureAwait(false);
                 return ScanIteration.Refused;
             }
-            logger.LogWarning("Deployment {DeploymentId}: {File} not attested{Codes}: {Reason}; lease left to lapse at {Expires:O}",
-                lease.DeploymentId, found.Path, codes.Length > 0 ? $" ({codes})" : "", outcome.RefusedBecause, lease.LeaseExpiresAt);
+            logger.LogWarning("Deployment {DeploymentId}: {File} not attested: {Reason}; lease left to lapse at {Expires:O}",
+                lease.DeploymentId, found.Path, outcome.RefusedBecause, lease.LeaseExpiresAt);
             return ScanIteration.Refused;
         }
         // Measured and signed, but told to stop: a shutdown does not post.
@@ -156,20 +154,19 @@ internal sealed class ScanWorker(
             return ScanIteration.RejectedByApi;
         }
         var m = outcome.Measurement!;
-        logger.LogInformation("Deployment {DeploymentId} attested: {Throughput}; load {Load:F2} s; device {Device:F0} MiB at context {Context}; findings: {Findings}",
+        logger.LogInformation("Deployment {DeploymentId} attested: {Throughput}; load {Load:F2} s; device {Device:F0} MiB at context {Context}",
             lease.DeploymentId,
             string.Join(", ", m.Throughput.Select(t => $"{t.Test} {t.MeanTokensPerSecond:F1} ± {t.StddevTokensPerSecond:F1} t/s")),
-            m.LoadSeconds, m.DeviceBytes.Total / 1048576.0, m.ContextLength,
-            outcome.Findings.Count == 0 ? "none" : string.Join(", ", outcome.Findings.Select(f => f.Code)));
+            m.LoadSeconds, m.DeviceBytes.Total / 1048576.0, m.ContextLength);
         return ScanIteration.Attested;
     }
 
     /// <summary>A failed scan is reported so legal sees it; if the Api refuses the report, the lease simply lapses.</summary>
-    private async Task ReportFailure(Lease lease, ScanFinding finding, CancellationToken cancellationToken)
+    private async Task ReportFailure(Lease lease, ScanFailure failure, CancellationToken cancellationToken)
     {
         try
         {
-            await api.PostScanFailureAsync(lease.DeploymentId, lease.LeaseId, finding, cancellationToken).ConfigureAwait(false);
+            await api.PostScanFailureAsync(lease.DeploymentId, lease.LeaseId, failure, cancellationToken).ConfigureAwait(false);
         }
         catch (ApiRefusedException e)
         {

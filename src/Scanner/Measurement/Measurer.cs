@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Governance.Policies.Attestations;
+using Governance.Attestations;
 using Governance.Scanner.Native;
 
 namespace Governance.Scanner.Measurement;

@@ -1,4 +1,4 @@
-using Governance.Policies.Attestations;
+using Governance.Attestations;
 
 namespace Governance.Scanner.Measurement;
 

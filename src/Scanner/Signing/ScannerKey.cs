@@ -31,7 +31,7 @@ internal sealed class ScannerKey : IDisposable
     public string PublicKeyPem => Key.ExportSubjectPublicKeyInfoPem();
 
     /// <summary>The DSSE key id the Api will know this key by.</summary>
-    public string KeyId => Governance.Policies.Attestations.Dsse.KeyIdOf(Key.ExportSubjectPublicKeyInfo());
+    public string KeyId => Attestations.Dsse.KeyIdOf(Key.ExportSubjectPublicKeyInfo());
 
     /// <summary>Where the key lives unless configured: the scanner's data folder (~/.local/share/governance-scanner).</summary>
     public static string DefaultPath => System.IO.Path.Combine(

@@ -8,8 +8,11 @@ namespace Governance.Policies.Tests.Evaluation;
 /// </summary>
 public sealed class FindingCodeTests
 {
-    private static AttestationFacts Scanned(string code) =>
-        new(true, [new ScanObservation(code, "The artifact disagrees with the declaration.", new Dictionary<string, string> { ["file"] = "llama3.1" })]);
+    private static AttestationFacts ScanFailed(string code) =>
+        new(false, [new ScanObservation(code, "The artifact could not be attested.", new Dictionary<string, string> { ["actual"] = new string('f', 64) })]);
+
+    private static AttestationFacts Attested(string? license, params string[] baseModels) =>
+        new(true, Artifact: new ArtifactClaims(license, null, null, baseModels));
 
     private sealed record Case(Func<Scenario> Build, Severity Severity, string ClauseId);
 
@@ -58,16 +61,19 @@ public sealed class FindingCodeTests
             () => Scenario.For("apache-2.0").WithUsage(u => u with { Regions = ["us-east-1"] }),
             Severity.Blocking, "company#residency/personal"),
         [FindingCodes.LicenseMismatch] = new(
-            () => Scenario.For("apache-2.0") with { Attestation = Scanned(FindingCodes.LicenseMismatch) },
+            () => Scenario.For("apache-2.0") with { Attestation = Attested("llama3.1") },
             Severity.Blocking, Evaluator.ScanClause),
+        [FindingCodes.LicenseUndeclared] = new(
+            () => Scenario.For("apache-2.0") with { Attestation = Attested(null) },
+            Severity.Info, Evaluator.ScanClause),
         [FindingCodes.LineageMismatch] = new(
-            () => Scenario.For("apache-2.0") with { Attestation = Scanned(FindingCodes.LineageMismatch) },
+            () => Scenario.For("apache-2.0") with { Attestation = Attested("apache-2.0", "meta-llama/Llama-3.1-8B") },
             Severity.Blocking, Evaluator.ScanClause),
         [FindingCodes.ArtifactMismatch] = new(
-            () => Scenario.For("apache-2.0") with { Attestation = Scanned(FindingCodes.ArtifactMismatch) },
+            () => Scenario.For("apache-2.0") with { Attestation = ScanFailed(FindingCodes.ArtifactMismatch) },
             Severity.Blocking, Evaluator.ScanClause),
         [FindingCodes.ArtifactUnreadable] = new(
-            () => Scenario.For("apache-2.0") with { Attestation = Scanned(FindingCodes.ArtifactUnreadable) },
+            () => Scenario.For("apache-2.0") with { Attestation = ScanFailed(FindingCodes.ArtifactUnreadable) },
             Severity.Blocking, Evaluator.ScanClause),
         [FindingCodes.OriginDenied] = new(
             () => Scenario.For("apache-2.0").WithModel(m => m with { Name = "Qwen3-8B", Origin = "CN" })

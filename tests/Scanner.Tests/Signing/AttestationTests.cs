@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Governance.Policies.Attestations;
+using Governance.Attestations;
 using Governance.Scanner.Signing;
 using Governance.Scanner.Tests.Native;
 
@@ -29,7 +29,7 @@ public sealed class AttestationTests : IDisposable
         var payload = Convert.FromBase64String(envelope.Payload);
         var signature = Assert.Single(envelope.Signatures);
         Assert.Equal(key.KeyId, signature.KeyId);
-        Assert.True(Dsse.Verify(Convert.ToBase64String(key.Key.ExportSubjectPublicKeyInfo()),
+        Assert.True(Dsse.Verify(key.Key.ExportSubjectPublicKeyInfo(),
             Dsse.PreAuthenticationEncoding(envelope.PayloadType, payload), Convert.FromBase64String(signature.Sig)));
         var statement = Dsse.ReadStatement(payload);
         Assert.NotNull(statement);
@@ -50,7 +50,7 @@ public sealed class AttestationTests : IDisposable
         var payload = Encoding.UTF8.GetString(Convert.FromBase64String(envelope.Payload)).Replace("142.7", "942.7");
         var tampered = envelope with { Payload = Convert.ToBase64String(Encoding.UTF8.GetBytes(payload)) };
 
-        Assert.False(Dsse.Verify(Convert.ToBase64String(key.Key.ExportSubjectPublicKeyInfo()),
+        Assert.False(Dsse.Verify(key.Key.ExportSubjectPublicKeyInfo(),
             Dsse.PreAuthenticationEncoding(tampered.PayloadType, Convert.FromBase64String(tampered.Payload)), Convert.FromBase64String(tampered.Signatures[0].Sig)));
         var verdict = Attestation.Verify(Attestation.ToJson(tampered), key.PublicKeyPem);
         Assert.False(verdict.Valid);

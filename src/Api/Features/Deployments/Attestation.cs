@@ -1,4 +1,4 @@
-using Governance.Policies.Attestations;
+using Governance.Attestations;
 using Governance.Policies;
 
 namespace Governance.Api.Features.Deployments;

@@ -29,7 +29,7 @@ public static class Decider
 
     private static (string Reason, IReadOnlyList<string> Codes)? ReviewReason(DeploymentView state, DeploymentAssessed next)
     {
-        var blocking = next.Findings.Where(f => f.IsOpenBlocking).Select(f => f.Code).Distinct().ToList();
+        var blocking = next.Findings.Where(f => f.IsOpenBlocking()).Select(f => f.Code).Distinct().ToList();
         if (blocking.Count > 0)
             return ($"The deployment is no longer compliant: unwaived blocking finding(s) {string.Join(", ", blocking)}.", blocking);
         var unaccepted = DeploymentView.Basis(next.Findings).Except(state.ApprovedBasis).ToList();
@@ -50,7 +50,7 @@ public static class Decider
     {
         if (state.Status is not (DeploymentStatus.PendingReview or DeploymentStatus.ReviewRequired))
             return ([], new Refusal(409, "Already decided",
-                $"The deployment is {Naming.Snake(state.Status.ToString())}; only pending_review or review_required deployments can be decided."));
+                $"The deployment is {Naming.Snake(state.Status)}; only pending_review or review_required deployments can be decided."));
         if (!approve)
             return ([new DeploymentRejected(state.Id, justification, withWaivers.By, withWaivers.At)], null);
 
@@ -59,7 +59,7 @@ public static class Decider
         if (stray.Count > 0)
             return ([], new Refusal(422, "Waiver for a finding that does not exist",
                 $"No open finding has code {string.Join(", ", stray)}; waivers can only cover findings of the current assessment."));
-        var open = withWaivers.Findings.Where(f => f.IsOpenBlocking).Select(f => f.Code).Distinct().ToList();
+        var open = withWaivers.Findings.Where(f => f.IsOpenBlocking()).Select(f => f.Code).Distinct().ToList();
         if (open.Count > 0)
             return ([], new Refusal(422, "Unwaived blocking findings",
                 $"The deployment can't be approved while blocking finding(s) {string.Join(", ", open)} stand without a waiver."));

@@ -1,4 +1,4 @@
-using Governance.Policies.Attestations;
+using Governance.Attestations;
 using Governance.Policies;
 using Governance.Policies.Evaluation;
 
@@ -156,10 +156,11 @@ public sealed class DeploymentView
     /// <summary>What the evaluator gets from the scanners: a valid attestation's findings, and a failed scan's.</summary>
     public AttestationFacts Evidence()
     {
-        var observations = new List<ScanObservation>();
-        if (HasValidAttestation && Attestation is { } a) observations.AddRange(a.Predicate.Findings.Select(f => f.Observation));
-        if (ScanFailure is { } failure) observations.Add(new ScanObservation(failure.Code, failure.Message, failure.Facts));
-        return new AttestationFacts(HasValidAttestation, observations);
+        var failures = ScanFailure is { } failure ? [new ScanObservation(failure.Code, failure.Message, failure.Facts)] : new List<ScanObservation>();
+        var claims = HasValidAttestation && Attestation?.Predicate.Metadata is { } m
+            ? new ArtifactClaims(m.License, m.LicenseName, m.LicenseLink, m.BaseModels)
+            : null;
+        return new AttestationFacts(HasValidAttestation, failures, claims);
     }
 
     public void Apply(DeploymentRetired e) => (Status, RetiredAt, UpdatedAt) = (DeploymentStatus.Retired, e.At, e.At);

@@ -10,9 +10,9 @@ public static class EventSummary
 {
     public static string Of(object data) => data switch
     {
-        DeploymentRegistered e => $"Registered {e.Model.Name} under license {e.Model.LicenseId}; {Naming.Snake(e.Usage.Hosting.ToString())}, " +
+        DeploymentRegistered e => $"Registered {e.Model.Name} under license {e.Model.LicenseId}; {Naming.Snake(e.Usage.Hosting)}, " +
                                   $"{(e.Usage.Commercial ? "commercial" : "non-commercial")}, regions {string.Join(", ", e.Usage.Regions)}",
-        DeploymentAssessed e => $"Assessed ({e.Trigger}): {Words(e.Verdict.ToString())}, {e.Findings.Count(f => f.Severity != Policies.Evaluation.Severity.Info)} open finding(s); catalog {e.CatalogVersion}",
+        DeploymentAssessed e => $"Assessed ({e.Trigger}): {Naming.Words(e.Verdict)}, {e.Findings.Count(f => f.Severity != Policies.Evaluation.Severity.Info)} open finding(s); catalog {e.CatalogVersion}",
         DeploymentUsageReported e => $"Usage reported: {(e.Changed.Count == 0 ? "no change" : string.Join(", ", e.Changed) + " changed")}",
         DeploymentApproved e => $"Approved: {e.Justification}{(e.Waivers.Count == 0 ? "" : $" ({e.Waivers.Count} waiver(s))")}",
         DeploymentRejected e => $"Rejected: {e.Justification}",
@@ -28,7 +28,4 @@ public static class EventSummary
         CompanyRulesAdopted e => $"Company rules adopted: {e.Residency.Count} residency rule(s), denied origins [{string.Join(", ", e.DeniedOrigins)}], attestation {(e.AttestationRequired ? "required" : "optional")}",
         _ => data.GetType().Name,
     };
-
-    /// <summary><c>NonCompliant</c> → <c>non-compliant</c>: enum names as a reader says them.</summary>
-    public static string Words(string pascal) => Naming.Snake(pascal).Replace('_', '-');
 }

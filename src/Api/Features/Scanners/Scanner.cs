@@ -58,5 +58,5 @@ public static class ScannerKeys
         }
     }
 
-    public static string KeyIdOf(byte[] spki) => Policies.Attestations.Dsse.KeyIdOf(spki);
+    public static string KeyIdOf(byte[] spki) => Governance.Attestations.Dsse.KeyIdOf(spki);
 }

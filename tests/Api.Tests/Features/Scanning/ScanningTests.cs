@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Governance.Api.Tests.Infrastructure;
-using Governance.Policies.Attestations;
+using Governance.Attestations;
 using Governance.Scanner.Artifacts;
 using Governance.Scanner.Host;
 using Governance.Scanner.Signing;
@@ -91,7 +91,7 @@ public sealed class ScanningTests(ApiFixture api) : IClassFixture<ApiFixture>, I
         api.Clock.Advance(TimeSpan.FromMinutes(1));
         var outcome = await new ScanPipeline(key, api.Clock).ScanAsync(new ScanRequest
         {
-            Path = file, DeploymentId = Guid.Parse(id), RegisteredSha256 = sha256, DeclaredLicenseId = "llama3.1",
+            Path = file, DeploymentId = Guid.Parse(id), RegisteredSha256 = sha256,
             Bench = new() { PromptTokens = 16, GenerateTokens = 4, Repetitions = 1, Threads = 2, ContextLength = 256 },
         });
         var envelope = outcome.Envelope!;

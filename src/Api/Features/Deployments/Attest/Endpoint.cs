@@ -1,4 +1,4 @@
-using Governance.Policies.Attestations;
+using Governance.Attestations;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -71,41 +71,23 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
         }
         if (state.Status is DeploymentStatus.Retired or DeploymentStatus.Rejected)
         {
-            await Refuse(409, "Deployment not in service", $"The deployment is {Governance.Policies.Naming.Snake(state.Status.ToString())}; it takes no attestations.");
+            await Refuse(409, "Deployment not in service", $"The deployment is {Governance.Policies.Naming.Snake(state.Status)}; it takes no attestations.");
             return;
         }
 
-        var payload = Convert.FromBase64String(req.Payload!);
-        var pae = Dsse.PreAuthenticationEncoding(req.PayloadType!, payload);
         var keyIds = req.Signatures!.Select(s => s.Keyid!).Distinct().ToList();
         var scanners = await session.Query<ScannerView>().Where(s => keyIds.Contains(s.KeyId)).ToListAsync(ct);
-        ScannerView? signer = null;
-        foreach (var signature in req.Signatures!)
+        var envelope = new Dsse.Envelope(req.PayloadType!, req.Payload!, req.Signatures!.Select(s => new Dsse.EnvelopeSignature(s.Keyid!, s.Sig!)).ToList());
+        var verdict = EnvelopeVerification.Verify(envelope,
+            scanners.Select(s => new TrustedKey(s.KeyId, Convert.FromBase64String(s.PublicKey), s.Revoked)).ToList());
+        if (verdict.Statement is not { } statement)
         {
-            var scanner = scanners.FirstOrDefault(s => s.KeyId == signature.Keyid);
-            if (scanner is null || scanner.Revoked) continue;
-            if (Dsse.Verify(scanner.PublicKey, pae, Convert.FromBase64String(signature.Sig!)))
-            {
-                signer = scanner;
-                break;
-            }
-        }
-        if (signer is null)
-        {
-            var revoked = scanners.Where(s => s.Revoked).Select(s => s.KeyId).ToList();
-            await Refuse(422, "Signature not verified",
-                revoked.Count > 0 && scanners.All(s => s.Revoked)
-                    ? $"The signing key {string.Join(", ", revoked)} was revoked."
-                    : "No signature verifies against a registered, non-revoked scanner key.");
+            await Refuse(422, verdict.Rejection is EnvelopeRejection.NotAStatement ? "Not an in-toto statement"
+                : verdict.Rejection is EnvelopeRejection.SubjectMismatch ? "Artifact digest mismatch" : "Signature not verified", verdict.Detail);
             return;
         }
-
-        if (Dsse.ReadStatement(payload) is not { } statement)
-        {
-            await Refuse(422, "Not an in-toto statement",
-                $"The payload must be an in-toto v1 statement with predicateType '{ModelFootprint.PredicateType}' and a readable predicate.");
-            return;
-        }
+        var signer = scanners.Single(s => s.KeyId == verdict.SignedBy!.KeyId);
+        var payload = verdict.Payload;
         var digest = statement.Subject.Select(s => s.Digest?.GetValueOrDefault("sha256")).FirstOrDefault(d => d is not null);
         if (!string.Equals(digest, state.Model.ArtifactSha256, StringComparison.OrdinalIgnoreCase)
             || !string.Equals(statement.Predicate.Artifact.Sha256, state.Model.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
@@ -140,8 +122,7 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
         }
 
         var by = Actor.From(User);
-        var envelope = JsonSerializer.Serialize(new { payloadType = req.PayloadType, payload = req.Payload, signatures = req.Signatures!.Select(s => new { keyid = s.Keyid, sig = s.Sig }) });
-        var attested = new DeploymentAttested(state.Id, envelopeSha256, signer.KeyId, signer.Id, signer.Name, envelope, statement.Predicate, by, now);
+        var attested = new DeploymentAttested(state.Id, envelopeSha256, signer.KeyId, signer.Id, signer.Name, JsonSerializer.Serialize(envelope), statement.Predicate, by, now);
         state.When(attested);
         var company = await session.LoadAsync<CompanyView>(CompanyView.StreamId, ct);
         var today = DateOnly.FromDateTime(now.UtcDateTime);

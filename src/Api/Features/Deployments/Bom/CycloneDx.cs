@@ -1,4 +1,4 @@
-using Governance.Policies.Attestations;
+using Governance.Attestations;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Governance.Policies.Catalog;
@@ -104,7 +104,7 @@ public static class CycloneDx
             {
                 ["useCases"] = new JsonArray(d.Usage.FieldsOfUse.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray()),
                 ["technicalLimitations"] = new JsonArray(d.Assessment?.Findings.Where(f => f.Severity != Severity.Info)
-                    .Select(f => (JsonNode)JsonValue.Create($"{f.Code} ({Policies.Naming.Snake(f.Severity.ToString())}, {f.ClauseId}): {f.Message}")!).ToArray() ?? []),
+                    .Select(f => (JsonNode)JsonValue.Create($"{f.Code} ({Policies.Naming.Snake(f.Severity)}, {f.ClauseId}): {f.Message}")!).ToArray() ?? []),
             },
         };
         if (attestation is not null)
@@ -135,14 +135,14 @@ public static class CycloneDx
         var properties = new JsonArray
         {
             Property("governance:deploymentId", d.Id.ToString()),
-            Property("governance:status", Policies.Naming.Snake(d.Status.ToString())),
+            Property("governance:status", Policies.Naming.Snake(d.Status)),
         };
         if (d.Assessment is { } a)
         {
-            properties.Add(Property("governance:verdict", Policies.Naming.Snake(a.Verdict.ToString())));
+            properties.Add(Property("governance:verdict", Policies.Naming.Snake(a.Verdict)));
             properties.Add(Property("governance:catalogVersion", a.CatalogVersion));
             foreach (var f in a.Findings)
-                properties.Add(Property("governance:finding", $"{f.Code} {Policies.Naming.Snake(f.Severity.ToString())} {f.ClauseId}"));
+                properties.Add(Property("governance:finding", $"{f.Code} {Policies.Naming.Snake(f.Severity)} {f.ClauseId}"));
         }
         if (d.Attestation is { Withdrawn: false } att)
             properties.Add(Property("governance:attestation", $"sha256:{att.EnvelopeSha256} signed by {att.KeyId}"));

@@ -1,4 +1,4 @@
-using Governance.Policies.Attestations;
+using Governance.Attestations;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Governance.Policies.Catalog;

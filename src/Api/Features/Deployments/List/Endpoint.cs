@@ -1,6 +1,7 @@
 using FastEndpoints;
 using FluentValidation;
 using Governance.Api.Infrastructure;
+using Governance.Policies;
 using Governance.Policies.Evaluation;
 using Marten;
 using Marten.Pagination;
@@ -21,10 +22,10 @@ public sealed class Validator : Validator<Request>
 {
     public Validator()
     {
-        RuleFor(x => x.Status).Must(s => s is null || SnakeEnum.TryParse<DeploymentStatus>(s, out _))
-            .WithMessage($"'status' must be one of {SnakeEnum.Names<DeploymentStatus>()}.");
-        RuleFor(x => x.Verdict).Must(v => v is null || SnakeEnum.TryParse<Verdict>(v, out _))
-            .WithMessage($"'verdict' must be one of {SnakeEnum.Names<Verdict>()}.");
+        RuleFor(x => x.Status).Must(s => s is null || Naming.TryParse<DeploymentStatus>(s, out _))
+            .WithMessage($"'status' must be one of {string.Join(", ", Naming.Names<DeploymentStatus>())}.");
+        RuleFor(x => x.Verdict).Must(v => v is null || Naming.TryParse<Verdict>(v, out _))
+            .WithMessage($"'verdict' must be one of {string.Join(", ", Naming.Names<Verdict>())}.");
         RuleFor(x => x.Page).GreaterThanOrEqualTo(1);
         RuleFor(x => x.PageSize).InclusiveBetween(1, 500);
     }
@@ -44,9 +45,9 @@ public sealed class Endpoint(IQuerySession session) : Endpoint<Request, Response
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         IQueryable<DeploymentView> query = session.Query<DeploymentView>();
-        if (req.Status is not null && SnakeEnum.TryParse<DeploymentStatus>(req.Status, out var status))
+        if (req.Status is not null && Naming.TryParse<DeploymentStatus>(req.Status, out var status))
             query = query.Where(d => d.Status == status);
-        if (req.Verdict is not null && SnakeEnum.TryParse<Verdict>(req.Verdict, out var verdict))
+        if (req.Verdict is not null && Naming.TryParse<Verdict>(req.Verdict, out var verdict))
             query = query.Where(d => d.Assessment!.Verdict == verdict);
         var page = await query.OrderByDescending(d => d.RegisteredAt).ToPagedListAsync(req.Page, req.PageSize, ct);
         await Send.OkAsync(new Response(page.ToList(), req.Page, req.PageSize, page.TotalItemCount), ct);

@@ -54,7 +54,7 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
         }
         if (state.Status is DeploymentStatus.Retired or DeploymentStatus.Rejected)
         {
-            await Send.ResultAsync(Problem.Of(409, "Deployment not in service", $"The deployment is {Naming.Snake(state.Status.ToString())}; it takes no scan results."));
+            await Send.ResultAsync(Problem.Of(409, "Deployment not in service", $"The deployment is {Naming.Snake(state.Status)}; it takes no scan results."));
             return;
         }
         var (now, by) = (clock.GetUtcNow(), Actor.From(User));

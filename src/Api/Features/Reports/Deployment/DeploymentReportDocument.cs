@@ -20,8 +20,8 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
         Keywords = ["compliance", "license", m.Deployment.Model.LicenseId, Verdict, Status],
     };
 
-    private string Verdict => m.Deployment.Assessment is { } a ? EventSummary.Words(a.Verdict.ToString()) : "not assessed";
-    private string Status => EventSummary.Words(m.Deployment.Status.ToString());
+    private string Verdict => m.Deployment.Assessment is { } a ? Words(a.Verdict) : "not assessed";
+    private string Status => Words(m.Deployment.Status);
 
     public void Compose(PdfDocumentBuilder document)
     {
@@ -64,7 +64,7 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
     {
         var d = m.Deployment;
         var a = d.Assessment;
-        var blocking = a?.Findings.Where(f => f.IsOpenBlocking).Select(f => f.Code).Distinct().ToList() ?? [];
+        var blocking = a?.Findings.Where(f => f.IsOpenBlocking()).Select(f => f.Code).Distinct().ToList() ?? [];
         var obligations = a?.Findings.Count(f => f.Severity == Severity.Obligation) ?? 0;
         var verdict = a?.Verdict switch
         {
@@ -288,7 +288,7 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Inv) + " UTC";
 
-    private static string Words<T>(T value) where T : struct, Enum => EventSummary.Words(value.ToString());
+    private static string Words<T>(T value) where T : struct, Enum => Naming.Words(value);
 
     private static string List(IEnumerable<string> items) => items.Any() ? string.Join(", ", items) : "none";
 

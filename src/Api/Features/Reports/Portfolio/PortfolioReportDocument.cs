@@ -1,6 +1,7 @@
 using System.Globalization;
 using Governance.Api.Features.Deployments;
 using Governance.Api.Reports.Pdf;
+using Governance.Policies;
 using Governance.Policies.Evaluation;
 
 namespace Governance.Api.Features.Reports.Portfolio;
@@ -46,7 +47,7 @@ internal sealed class PortfolioReportDocument(PortfolioReportModel m) : IReportD
             ("By status", string.Join(", ", d.GroupBy(x => x.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {Words(g.Key)}"))),
             ("By verdict (in service)", string.Join(", ", open.GroupBy(x => x.Assessment?.Verdict).OrderBy(g => g.Key).Select(g => $"{g.Count()} {(g.Key is { } v ? Words(v) : "not assessed")}"))),
             ("Open obligations", $"{open.Sum(Obligations)} across {open.Count(x => Obligations(x) > 0)} deployments"),
-            ("Unwaived blocking findings", $"{open.Sum(x => x.Assessment?.Findings.Count(f => f.IsOpenBlocking) ?? 0)} across {open.Count(x => x.Assessment?.Verdict == Verdict.NonCompliant)} deployments"),
+            ("Unwaived blocking findings", $"{open.Sum(x => x.Assessment?.Findings.Count(f => f.IsOpenBlocking()) ?? 0)} across {open.Count(x => x.Assessment?.Verdict == Verdict.NonCompliant)} deployments"),
             ("Waivers expiring", $"{Waivers(30)} in the next 30 days, {Waivers(90)} in the next 90 days"),
             ("Attested", attested.Count == 0 ? "none" : $"{attested.Count} of {open.Count}; oldest attestation {attested.Max(a => Age(a))} days old"),
             ("Needs review", $"{open.Count(x => x.Status == DeploymentStatus.ReviewRequired)} review required, {open.Count(x => x.Status == DeploymentStatus.PendingReview)} pending review"),
@@ -100,7 +101,7 @@ internal sealed class PortfolioReportDocument(PortfolioReportModel m) : IReportD
                 attention.Select(x => (IReadOnlyList<string>)
                 [
                     x.Name, Words(x.Status),
-                    x.ReviewReason ?? string.Join(" ", x.Assessment?.Findings.Where(f => f.IsOpenBlocking).Select(f => $"[{f.Code}] {f.Message}") ?? []),
+                    x.ReviewReason ?? string.Join(" ", x.Assessment?.Findings.Where(f => f.IsOpenBlocking()).Select(f => $"[{f.Code}] {f.Message}") ?? []),
                 ]).ToList());
     }
 
@@ -110,5 +111,5 @@ internal sealed class PortfolioReportDocument(PortfolioReportModel m) : IReportD
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Inv) + " UTC";
 
-    private static string Words<T>(T value) where T : struct, Enum => EventSummary.Words(value.ToString());
+    private static string Words<T>(T value) where T : struct, Enum => Naming.Words(value);
 }

@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
-namespace Governance.Policies.Attestations;
+namespace Governance.Attestations;
 
 /// <summary>
-/// DSSE v1 envelope rules and the in-toto v1 statement inside: shared by the scanner that signs and the Api that
-/// verifies, so the two can never disagree on what was signed.
+/// DSSE v1 envelope rules and the in-toto v1 statement inside: the one definition the scanner signs with and the Api
+/// (and the scanner's <c>verify</c> command) verifies with, so the two can never disagree on what was signed.
 /// </summary>
 public static class Dsse
 {
@@ -21,12 +22,12 @@ public static class Dsse
         return [.. head, .. payload];
     }
 
-    public static bool Verify(string publicKeySpkiBase64, byte[] pae, byte[] derSignature)
+    public static bool Verify(byte[] subjectPublicKeyInfo, byte[] pae, byte[] derSignature)
     {
         try
         {
             using var key = ECDsa.Create();
-            key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(publicKeySpkiBase64), out _);
+            key.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out _);
             return key.VerifyData(pae, derSignature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
         }
         catch (CryptographicException)
@@ -39,13 +40,13 @@ public static class Dsse
     public static string KeyIdOf(byte[] subjectPublicKeyInfo) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(subjectPublicKeyInfo));
 
     public sealed record EnvelopeSignature(
-        [property: System.Text.Json.Serialization.JsonPropertyName("keyid")] string KeyId,
-        [property: System.Text.Json.Serialization.JsonPropertyName("sig")] string Sig);
+        [property: JsonPropertyName("keyid")] string KeyId,
+        [property: JsonPropertyName("sig")] string Sig);
 
     public sealed record Envelope(
-        [property: System.Text.Json.Serialization.JsonPropertyName("payloadType")] string PayloadType,
-        [property: System.Text.Json.Serialization.JsonPropertyName("payload")] string Payload,
-        [property: System.Text.Json.Serialization.JsonPropertyName("signatures")] IReadOnlyList<EnvelopeSignature> Signatures);
+        [property: JsonPropertyName("payloadType")] string PayloadType,
+        [property: JsonPropertyName("payload")] string Payload,
+        [property: JsonPropertyName("signatures")] IReadOnlyList<EnvelopeSignature> Signatures);
 
     /// <summary>Signs an in-toto statement with an ECDSA P-256 key: SHA-256 over the PAE, DER-encoded signature.</summary>
     public static Envelope Sign(byte[] statement, ECDsa key)
@@ -70,9 +71,13 @@ public static class Dsse
 
     public sealed record Subject(string? Name, Dictionary<string, string>? Digest);
 
-    public sealed record Statement(string Type, IReadOnlyList<Subject> Subject, string PredicateType, ModelFootprint Predicate);
+    public sealed record Statement(string Type, IReadOnlyList<Subject> Subject, string PredicateType, ModelFootprint Predicate)
+    {
+        /// <summary>The SHA-256 the statement is about: its first subject's.</summary>
+        public string? SubjectSha256 => Subject.Select(s => s.Digest?.GetValueOrDefault("sha256")).FirstOrDefault(d => d is not null);
+    }
 
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
     /// <summary>The statement, or null when the payload is not an in-toto v1 statement of our predicate type.</summary>
     public static Statement? ReadStatement(byte[] payload)
@@ -82,14 +87,17 @@ public static class Dsse
             using var document = JsonDocument.Parse(payload);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("_type", out var type) || type.GetString() != StatementType
-                || !root.TryGetProperty("predicateType", out var predicateType) || predicateType.GetString() != ModelFootprint.PredicateType
+                || !root.TryGetProperty("_type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != StatementType
+                || !root.TryGetProperty("predicateType", out var predicateType) || predicateType.ValueKind != JsonValueKind.String
+                || predicateType.GetString() != ModelFootprint.PredicateType
                 || !root.TryGetProperty("subject", out var subject) || subject.ValueKind != JsonValueKind.Array
                 || !root.TryGetProperty("predicate", out var predicate) || predicate.ValueKind != JsonValueKind.Object)
                 return null;
             var subjects = subject.Deserialize<List<Subject>>(Options) ?? [];
             var footprint = predicate.Deserialize<ModelFootprint>(Options);
-            return footprint is null || subjects.Count == 0 ? null : new Statement(StatementType, subjects, ModelFootprint.PredicateType, footprint);
+            return footprint is null || subjects.Count == 0 || subjects.Any(s => s is null)
+                ? null
+                : new Statement(StatementType, subjects, ModelFootprint.PredicateType, footprint);
         }
         catch (JsonException)
         {

@@ -1,6 +1,4 @@
-using System.Text.Json.Serialization;
-
-namespace Governance.Policies.Attestations;
+namespace Governance.Attestations;
 
 /// <summary>
 /// The predicate of <c>urn:governance:model-footprint:v1</c>. A public format other tools read: these names are the
@@ -20,6 +18,10 @@ public sealed record ModelFootprint
     public double? TimeToFirstTokenSeconds { get; init; }
     public FootprintEnvironment Environment { get; init; } = new();
     public double? RooflineFraction { get; init; }
+    /// <summary>
+    /// Findings earlier scanners made about the file itself. Scanners now leave this empty: they report what the file
+    /// says (<see cref="Metadata"/>) and Governance's evaluator judges it, so an old attestation is judged by today's rules.
+    /// </summary>
     public IReadOnlyList<FootprintFinding> Findings { get; init; } = [];
 }
 
@@ -96,7 +98,4 @@ public sealed record FootprintFinding
     public string? Severity { get; init; }
     public string? Message { get; init; }
     public IReadOnlyDictionary<string, string>? Facts { get; init; }
-
-    [JsonIgnore]
-    public ScanObservation Observation => new(Code ?? "", Message ?? "", Facts ?? new Dictionary<string, string>());
 }

@@ -1,48 +1,40 @@
 using System.Text.RegularExpressions;
-using Governance.Scanner.Gguf;
 
-namespace Governance.Scanner.Artifacts;
+namespace Governance.Policies.Evaluation;
 
 /// <summary>
-/// Compares what the deployment declares (catalog license id, base models) with what the model file says about
-/// itself. Pure: the same inputs give the same findings.
+/// Compares what the deployment declares (catalog license id, base models) with what the attested file says about
+/// itself. The scanner only reports the file's own words; the judgement lives here, beside every other finding.
 /// </summary>
-internal static partial class ArtifactFindings
+internal static partial class ArtifactJudgement
 {
-    public static IReadOnlyList<ScanFinding> Compare(string declaredLicenseId, IReadOnlyList<string> declaredBaseModels, ModelMetadata file)
+    public static IEnumerable<Finding> Judge(ModelFacts declared, ArtifactClaims file)
     {
-        var findings = new List<ScanFinding>(2);
-        if (License(declaredLicenseId, file) is { } license) findings.Add(license);
-        if (Lineage(declaredBaseModels, file) is { } lineage) findings.Add(lineage);
-        return findings;
+        if (License(declared.LicenseId, file) is { } license) yield return license;
+        if (Lineage(declared.BaseModels, file) is { } lineage) yield return lineage;
     }
 
     /// <summary>
     /// <c>license-mismatch</c> (blocking) when the file names a license other than the declared one;
     /// <c>license-undeclared</c> (info) when it names none, since silence contradicts nothing.
     /// </summary>
-    public static ScanFinding? License(string declaredLicenseId, ModelMetadata file)
+    public static Finding? License(string declaredLicenseId, ArtifactClaims file)
     {
-        ArgumentNullException.ThrowIfNull(declaredLicenseId);
-        ArgumentNullException.ThrowIfNull(file);
-
         // "other" is the Hugging Face tag for a license without an id of its own; the name then says which.
         var named = IsBlankOrOther(file.License) ? file.LicenseName : file.License;
-        var facts = new Dictionary<string, string> { ["declaredLicenseId"] = declaredLicenseId };
-        AddIfPresent(facts, "general.license", file.License);
-        AddIfPresent(facts, "general.license.name", file.LicenseName);
-        AddIfPresent(facts, "general.license.link", file.LicenseLink);
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal) { ["declaredLicenseId"] = declaredLicenseId };
+        AddIfPresent(facts, "fileLicense", file.License);
+        AddIfPresent(facts, "fileLicenseName", file.LicenseName);
+        AddIfPresent(facts, "fileLicenseLink", file.LicenseLink);
 
         if (string.IsNullOrWhiteSpace(named))
-            return new ScanFinding(ScanFindingCodes.LicenseUndeclared, ScanSeverity.Info,
+            return new Finding(FindingCodes.LicenseUndeclared, Severity.Info, Evaluator.ScanClause,
                 "The model file does not name its license; the declared license could not be checked against it.", facts);
 
         var declared = LicenseKey(declaredLicenseId);
-        foreach (var operand in SpdxOperands(named))
-            if (LicenseKey(operand) == declared)
-                return null;
+        if (SpdxOperands(named).Any(operand => LicenseKey(operand) == declared)) return null;
 
-        return new ScanFinding(ScanFindingCodes.LicenseMismatch, ScanSeverity.Blocking,
+        return new Finding(FindingCodes.LicenseMismatch, Severity.Blocking, Evaluator.ScanClause,
             $"The model file says it is licensed under \"{named}\", but the deployment declares \"{declaredLicenseId}\"; " +
             "the assessment was made under a license that may not be the one that governs this model.", facts);
     }
@@ -52,27 +44,20 @@ internal static partial class ArtifactFindings
     /// derivative inherits its parent's license terms, so an undeclared parent may carry terms nobody assessed.
     /// A file that names no base model contradicts nothing.
     /// </summary>
-    public static ScanFinding? Lineage(IReadOnlyList<string> declaredBaseModels, ModelMetadata file)
+    public static Finding? Lineage(IReadOnlyList<string> declaredBaseModels, ArtifactClaims file)
     {
-        ArgumentNullException.ThrowIfNull(declaredBaseModels);
-        ArgumentNullException.ThrowIfNull(file);
-
         var declared = declaredBaseModels.Select(ModelKey).Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal);
-        var undeclared = file.BaseModels
-            .Where(b => Keys(b).Any() && !Keys(b).Any(declared.Contains))
-            .Select(Describe)
-            .ToList();
+        var undeclared = file.BaseModels.Where(b => ModelKey(b) is { Length: > 0 } key && !declared.Contains(key)).ToList();
         if (undeclared.Count == 0) return null;
 
-        var facts = new Dictionary<string, string>
-        {
-            ["declaredBaseModels"] = string.Join("; ", declaredBaseModels),
-            ["fileBaseModels"] = string.Join("; ", file.BaseModels.Select(Describe)),
-            ["undeclaredBaseModels"] = string.Join("; ", undeclared),
-        };
-        return new ScanFinding(ScanFindingCodes.LineageMismatch, ScanSeverity.Blocking,
+        return new Finding(FindingCodes.LineageMismatch, Severity.Blocking, Evaluator.ScanClause,
             $"The model file says it derives from {string.Join(", ", undeclared)}, which the deployment does not declare as a base model.",
-            facts);
+            new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["declaredBaseModels"] = string.Join("; ", declaredBaseModels),
+                ["fileBaseModels"] = string.Join("; ", file.BaseModels),
+                ["undeclaredBaseModels"] = string.Join("; ", undeclared),
+            });
     }
 
     /// <summary>
@@ -83,8 +68,7 @@ internal static partial class ArtifactFindings
     {
         var s = license.Trim().ToLowerInvariant();
         if (s.StartsWith("licenseref-", StringComparison.Ordinal)) s = s["licenseref-".Length..];
-        var words = NonWord().Split(s).Where(w => w.Length > 0 && !NoiseWords.Contains(w));
-        return string.Concat(words);
+        return string.Concat(NonWord().Split(s).Where(w => w.Length > 0 && !NoiseWords.Contains(w)));
     }
 
     private static readonly HashSet<string> NoiseWords = new(StringComparer.Ordinal) { "license", "licence", "version", "community", "agreement" };
@@ -101,12 +85,6 @@ internal static partial class ArtifactFindings
         s = s[(s.LastIndexOf('/') + 1)..];
         return string.Concat(NonWord().Split(s.ToLowerInvariant()));
     }
-
-    private static IEnumerable<string> Keys(BaseModel b) =>
-        new[] { ModelKey(b.Name), ModelKey(b.RepoUrl) }.Where(k => k.Length > 0).Distinct();
-
-    private static string Describe(BaseModel b) =>
-        b.Organization is { Length: > 0 } org && b.Name is { Length: > 0 } name ? $"{org}/{name}" : b.Name ?? b.RepoUrl ?? "(unnamed)";
 
     private static bool IsBlankOrOther(string? license) =>
         string.IsNullOrWhiteSpace(license) || license.Trim().Equals("other", StringComparison.OrdinalIgnoreCase);

@@ -2,26 +2,31 @@ using FastEndpoints;
 using FluentValidation.Results;
 using Governance.Api;
 using Governance.Api.Auth;
+using Governance.Api.Features.Company;
 using Governance.Api.Features.Deployments;
+using Governance.Api.Features.Reassessment;
+using Governance.Api.Features.Reports;
+using Governance.Api.Features.Scanners;
 using Governance.Api.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-if (args is ["token", ..])
-    return Tokens.RunCommand(args, builder.Configuration);
-
+GovernanceOptions governance;
 PolicySet policies;
 try
 {
-    policies = PolicySet.Load(PolicySet.Locate(builder.Configuration));
+    governance = GovernanceOptions.From(builder.Configuration);
+    if (args is ["token", ..]) return Tokens.RunCommand(args, governance);
+    policies = PolicySet.Load(PolicySet.Locate(governance));
 }
-catch (Exception ex) when (ex is Governance.Policies.Catalog.CatalogException or FormatException or InvalidOperationException)
+catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or Governance.Policies.Catalog.CatalogException or FormatException)
 {
     Console.Error.WriteLine(ex.Message);
-    Console.Error.WriteLine("Governance did not start: fix the policies folder and start again.");
+    Console.Error.WriteLine("Governance did not start: fix the configuration or the policies folder and start again.");
     return 1;
 }
 
@@ -29,16 +34,21 @@ catch (Exception ex) when (ex is Governance.Policies.Catalog.CatalogException or
 FluentValidation.ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
     member is null ? null : System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member.Name);
 
+builder.Services.AddOptions<GovernanceOptions>().BindConfiguration(GovernanceOptions.Section).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<GovernanceOptions>, GovernanceOptions.Validator>();
 builder.Services.AddSingleton(policies);
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(sp => Database.Resolve(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILogger<Database>>()));
-builder.Services.AddSingleton<Assessor>();
-builder.Services.AddSingleton<WaiverSweep>();
-builder.Services.AddSingleton<Governance.Api.Features.Reports.ReportRendering>();
-builder.Services.AddHostedService<WaiverSweepService>();
+builder.Services.AddSingleton(sp => Database.Resolve(sp.GetRequiredService<IConfiguration>(),
+    sp.GetRequiredService<IOptions<GovernanceOptions>>().Value, sp.GetRequiredService<ILogger<Database>>()));
+builder.Services.AddScoped<DeploymentHandler>();
+builder.Services.AddScoped<CompanyHandler>();
+builder.Services.AddScoped<ScannerHandler>();
+builder.Services.AddSingleton<ReportRendering>();
+builder.Services.AddSingleton<SweepService>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SweepService>());
 
-builder.Services.AddMarten(sp => MartenSetup.Options(
-        sp.GetRequiredService<Database>().ConnectionString, MartenSetup.AppendMode(sp.GetRequiredService<IConfiguration>())))
+builder.Services.AddMarten(sp => MartenSetup.Options(sp.GetRequiredService<Database>().ConnectionString, sp.GetRequiredService<TimeProvider>(),
+        sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.Events.Mode))
     .UseLightweightSessions()
     .ApplyAllDatabaseChangesOnStartup();
 
@@ -51,7 +61,7 @@ builder.Services.AddGovernanceOpenApi();
 builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
 
 var app = builder.Build();
-app.Services.GetRequiredService<Governance.Api.Features.Reports.ReportRendering>().CheckFonts();
+app.Services.GetRequiredService<ReportRendering>().CheckFonts();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -1,3 +1,4 @@
+using Governance.Api.Events;
 using System.Diagnostics;
 using Governance.Api;
 using Governance.Api.Features.Company;
@@ -28,7 +29,7 @@ public static class ReportRate
         var id = Guid.CreateVersion7();
 
         // A deployment with 600 events: registration, then usage reports and re-assessments, a decision in between.
-        var registered = new DeploymentRegistered(id, "Support assistant (EU)", input.Deployment.Model, input.Deployment.Usage, by, start);
+        var registered = new DeploymentRegistered(id, "Support assistant (EU)", StoredModel.From(input.Deployment.Model), StoredUsage.From(input.Deployment.Usage), by, start);
         var view = DeploymentView.Create(registered);
         var events = new List<IEvent> { Wrap(registered, 1, start) };
         for (var v = 2; v <= 600; v++)
@@ -37,20 +38,20 @@ public static class ReportRate
             object e = v == 3
                 ? new DeploymentApproved(id, "Obligations met by the product team.", [], new Actor("legal:dana", "Dana Legal", Role.Legal), at)
                 : v % 2 == 0
-                    ? new DeploymentAssessed(id, assessment.Verdict, assessment.Findings, catalog.Version, "usage-reported", DateOnly.FromDateTime(at.UtcDateTime), by, at)
-                    : new DeploymentUsageReported(id, input.Deployment.Usage with { MonthlyActiveUsers = 250_000 + v }, ["monthlyActiveUsers"], by, at);
-            view.When(e);
+                    ? new DeploymentAssessed(id, assessment.Verdict, StoredShapes.From(assessment.Findings), catalog.Version, "usage-reported", DateOnly.FromDateTime(at.UtcDateTime), by, at)
+                    : new DeploymentUsageReported(id, StoredUsage.From(input.Deployment.Usage with { MonthlyActiveUsers = 250_000 + v }), ["monthlyActiveUsers"], by, at);
+            Apply(view, e);
             events.Add(Wrap(e, v, at));
         }
         view.Version = 600;
-        var company = new CompanyView { Name = "Acme GmbH", Domicile = "DE", Usage = [.. input.Company.Usage] };
+        var company = new CompanyState { Name = "Acme GmbH", Domicile = "DE", Usage = [.. input.Company.Usage] };
         var deploymentModel = new DeploymentReportModel(Guid.CreateVersion7(), start.AddDays(40), by, start.AddDays(40), view, events,
             catalog.Find("llama3.1"), catalog.Version, company, input.Rules, true, null);
 
         var portfolio = Enumerable.Range(0, 500).Select(i =>
         {
             var d = DeploymentView.Create(registered with { DeploymentId = Guid.CreateVersion7(), Name = $"Product line {i:D3}" });
-            d.When(new DeploymentAssessed(d.Id, assessment.Verdict, assessment.Findings, catalog.Version, "registered", DateOnly.FromDateTime(start.UtcDateTime), by, start));
+            d.Apply(new DeploymentAssessed(d.Id, assessment.Verdict, StoredShapes.From(assessment.Findings), catalog.Version, "registered", DateOnly.FromDateTime(start.UtcDateTime), by, start));
             return d;
         }).ToList();
         var portfolioModel = new PortfolioReportModel(Guid.CreateVersion7(), start.AddDays(40), by, "Acme GmbH", portfolio);
@@ -61,6 +62,9 @@ public static class ReportRate
         Console.WriteLine($"peak working set of the process: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):0} MiB");
         return 0;
     }
+
+    /// <summary>What Marten's projection does with each event, in memory: the view's Apply for the event's type.</summary>
+    private static void Apply(DeploymentView view, object e) => ((dynamic)view).Apply((dynamic)e);
 
     private static IEvent Wrap<T>(T data, long version, DateTimeOffset at) where T : notnull =>
         new Event<T>(data) { Version = version, Sequence = version, Timestamp = at, EventTypeName = Naming.Snake(typeof(T).Name) };

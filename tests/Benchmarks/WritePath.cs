@@ -1,3 +1,4 @@
+using Governance.Api.Events;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
@@ -21,7 +22,7 @@ public static class WritePath
     {
         var seconds = Option(args, "--seconds", 20);
         var concurrency = Option(args, "--concurrency", 8);
-        var appendMode = args.SkipWhile(a => a != "--append").Skip(1).FirstOrDefault() == "rich" ? JasperFx.Events.EventAppendMode.Rich : JasperFx.Events.EventAppendMode.Quick;
+        var appendMode = new EventOptions { AppendMode = args.SkipWhile(a => a != "--append").Skip(1).FirstOrDefault() == "rich" ? "rich" : "quick" };
         var warmup = TimeSpan.FromSeconds(Math.Min(5, seconds / 4.0));
         var measure = TimeSpan.FromSeconds(seconds);
 
@@ -41,7 +42,7 @@ public static class WritePath
 
         // Bare Marten append of what POST /deployments appends: DeploymentRegistered + DeploymentAssessed, inline projection.
         var assessment = Evaluator.Evaluate(input);
-        using var store = new DocumentStore(MartenSetup.Options(postgres.ConnectionStringFor("bench_bare"), appendMode));
+        using var store = new DocumentStore(MartenSetup.Options(postgres.ConnectionStringFor("bench_bare"), TimeProvider.System, appendMode.Mode));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var by = new Actor("bench", "Bench Architect", Role.Architect);
         async Task BareAppend()
@@ -49,9 +50,9 @@ public static class WritePath
             var id = Guid.CreateVersion7();
             var now = DateTimeOffset.UtcNow;
             await using var session = store.LightweightSession();
-            session.Events.StartStream<DeploymentView>(id,
-                new DeploymentRegistered(id, "bench", input.Deployment.Model, input.Deployment.Usage, by, now),
-                new DeploymentAssessed(id, assessment.Verdict, assessment.Findings, catalog.Version, "registered", DateOnly.FromDateTime(now.UtcDateTime), by, now));
+            session.Events.StartStream<DeploymentState>(id,
+                new DeploymentRegistered(id, "bench", StoredModel.From(input.Deployment.Model), StoredUsage.From(input.Deployment.Usage), by, now),
+                new DeploymentAssessed(id, assessment.Verdict, StoredShapes.From(assessment.Findings), catalog.Version, "registered", DateOnly.FromDateTime(now.UtcDateTime), by, now));
             await session.SaveChangesAsync();
         }
         var bare = await Load("bare Marten append", BareAppend, concurrency, warmup, measure);
@@ -81,7 +82,7 @@ public static class WritePath
 
         Console.WriteLine();
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd}");
-        Console.WriteLine($"event append mode: {appendMode}");
+        Console.WriteLine($"event append mode: {appendMode.AppendMode} ({appendMode.Mode})");
         Console.WriteLine($"concurrency {concurrency}, warm-up {warmup.TotalSeconds:0}s, measured {measure.TotalSeconds:0}s each");
         Console.WriteLine($"evaluator: {evaluatorMicros:0.0} µs per assessment ({1e6 / evaluatorMicros:N0} assessments/s on one core)");
         bare.Print();
@@ -126,7 +127,7 @@ public static class WritePath
         return result;
     }
 
-    private static Process StartApi(string connectionString, string signingKey, int port, JasperFx.Events.EventAppendMode appendMode)
+    private static Process StartApi(string connectionString, string signingKey, int port, EventOptions appendMode)
     {
         var dll = Path.Combine(Realistic.RepoRoot(), "src", "Api", "bin", "Release", "net10.0", "Governance.Api.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("Build the Api in Release first: dotnet build -c Release src/Api", dll);
@@ -137,7 +138,7 @@ public static class WritePath
         start.Environment["ConnectionStrings__Governance"] = connectionString;
         start.Environment["Governance__Auth__SigningKey"] = signingKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Governance__Events__AppendMode"] = appendMode.ToString().ToLowerInvariant();
+        start.Environment["Governance__Events__AppendMode"] = appendMode.AppendMode;
         start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

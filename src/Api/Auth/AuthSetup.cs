@@ -1,4 +1,6 @@
+using Governance.Api.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Governance.Api.Auth;
@@ -12,10 +14,10 @@ public static class AuthSetup
     public static IServiceCollection AddGovernanceAuth(this IServiceCollection services)
     {
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IConfiguration>((o, configuration) =>
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<GovernanceOptions>>((o, governance) =>
         {
+            var options = governance.Value;
             o.MapInboundClaims = false;
-            var authority = configuration["Governance:Auth:Authority"];
             o.TokenValidationParameters = new TokenValidationParameters
             {
                 NameClaimType = "name",
@@ -24,18 +26,17 @@ public static class AuthSetup
                 ValidateLifetime = true,
                 ClockSkew = TimeSpan.FromSeconds(30),
             };
-            if (!string.IsNullOrEmpty(authority))
+            if (options.Auth.Authority is { Length: > 0 } authority)
             {
                 o.Authority = authority;
-                o.Audience = configuration["Governance:Auth:Audience"]
-                    ?? throw new InvalidOperationException("Governance:Auth:Audience is required with Governance:Auth:Authority.");
+                o.Audience = options.Auth.Audience;
                 o.TokenValidationParameters.ValidAudience = o.Audience;
             }
             else
             {
                 o.TokenValidationParameters.ValidIssuer = SigningKey.Issuer;
                 o.TokenValidationParameters.ValidAudience = SigningKey.Audience;
-                o.TokenValidationParameters.IssuerSigningKey = SigningKey.Resolve(configuration);
+                o.TokenValidationParameters.IssuerSigningKey = SigningKey.Resolve(options);
             }
         });
         services.AddAuthorization();

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Governance.Api.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Governance.Api.Auth;
@@ -12,18 +13,13 @@ public static class SigningKey
     public const string Issuer = "governance-local";
     public const string Audience = "governance";
 
-    public static SymmetricSecurityKey Resolve(IConfiguration configuration)
+    /// <remarks>The configured key's shape was checked with the options (<see cref="GovernanceOptions.Validator"/>).</remarks>
+    public static SymmetricSecurityKey Resolve(GovernanceOptions governance)
     {
-        if (configuration["Governance:Auth:SigningKey"] is { Length: > 0 } configured)
-        {
-            byte[] bytes;
-            try { bytes = Convert.FromBase64String(configured); }
-            catch (FormatException) { throw new InvalidOperationException("Governance:Auth:SigningKey is not valid base64."); }
-            if (bytes.Length < 32) throw new InvalidOperationException("Governance:Auth:SigningKey must hold at least 32 bytes (256 bits).");
-            return new SymmetricSecurityKey(bytes) { KeyId = "configured" };
-        }
+        if (governance.Auth.SigningKey is { Length: > 0 } configured)
+            return new SymmetricSecurityKey(Convert.FromBase64String(configured)) { KeyId = "configured" };
 
-        var dataDir = DataDir(configuration);
+        var dataDir = governance.DataPath;
         Directory.CreateDirectory(dataDir);
         var path = Path.Combine(dataDir, "signing-key");
         if (!File.Exists(path))
@@ -42,7 +38,4 @@ public static class SigningKey
         }
         return new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(path).Trim())) { KeyId = "local" };
     }
-
-    public static string DataDir(IConfiguration configuration) =>
-        Path.GetFullPath(configuration["Governance:DataDir"] is { Length: > 0 } d ? d : ".governance");
 }

@@ -1,3 +1,4 @@
+using Governance.Api.Infrastructure;
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -28,7 +29,7 @@ public static class Tokens
     }
 
     /// <summary><c>token --role legal --name "Dana Legal" [--hours 12] [--subject id]</c>: prints a token to stdout.</summary>
-    public static int RunCommand(string[] args, IConfiguration configuration)
+    public static int RunCommand(string[] args, GovernanceOptions options)
     {
         string? Option(string name) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault();
         var role = Option("role");
@@ -39,7 +40,7 @@ public static class Tokens
             return 2;
         }
         var hours = double.TryParse(Option("hours"), System.Globalization.CultureInfo.InvariantCulture, out var h) && h > 0 ? h : 12;
-        Console.WriteLine(Issue(SigningKey.Resolve(configuration), role, name, Option("subject"), TimeSpan.FromHours(hours)));
+        Console.WriteLine(Issue(SigningKey.Resolve(options), role, name, Option("subject"), TimeSpan.FromHours(hours)));
         return 0;
     }
 }

@@ -8,11 +8,11 @@ public sealed class Database(string connectionString, LocalPostgres? local) : IA
 {
     public string ConnectionString { get; } = connectionString;
 
-    public static Database Resolve(IConfiguration configuration, ILogger log)
+    public static Database Resolve(IConfiguration configuration, GovernanceOptions options, ILogger log)
     {
         if (configuration.GetConnectionString("Governance") is { Length: > 0 } configured)
             return new Database(configured, null);
-        var dataDir = Auth.SigningKey.DataDir(configuration);
+        var dataDir = options.DataPath;
         log.LogInformation("No ConnectionStrings:Governance configured; starting a local PostgreSQL cluster under {DataDir}", dataDir);
         var local = LocalPostgres.StartAsync(dataDir, line => log.LogInformation("postgres: {Line}", line)).GetAwaiter().GetResult();
         return new Database(local.ConnectionString, local);

@@ -16,6 +16,10 @@ public sealed class RefusesAttribute(params int[] statuses) : Attribute
     public IReadOnlyList<int> Statuses { get; } = statuses;
 }
 
+/// <summary>The route is kept for compatibility and will be removed: the OpenAPI document marks it deprecated.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class DeprecatedAttribute : Attribute;
+
 /// <summary>The use case answers 201 Created (not 200) with its response.</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class CreatesAttribute : Attribute;
@@ -61,6 +65,8 @@ public static class OpenApiSetup
                 if (area is not null) operation.Tags = new HashSet<OpenApiTagReference> { new(area, context.Document) };
             }
             DescribeResponses(operation, context);
+            if (metadata.OfType<FastEndpoints.EndpointDefinition>().FirstOrDefault()?.EndpointType.GetCustomAttributes(typeof(DeprecatedAttribute), false).Length > 0)
+                operation.Deprecated = true;
             var roles = metadata.OfType<AllowedRoles>().LastOrDefault();
             if (roles is null) return Task.CompletedTask;
             operation.Description = $"{operation.Description}\n\n**Roles:** {string.Join(", ", roles.Roles)}".Trim();

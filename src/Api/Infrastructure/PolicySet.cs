@@ -7,11 +7,10 @@ namespace Governance.Api.Infrastructure;
 /// The license catalog and the default company rules, loaded from the policies folder once at start-up.
 /// A malformed or contradictory file stops the Api with a message naming the file and the problem.
 /// </summary>
-public sealed class PolicySet(LicenseCatalog catalog, CompanyRules defaultRules, string directory)
+public sealed class PolicySet(LicenseCatalog catalog, CompanyRules defaultRules)
 {
     public LicenseCatalog Catalog { get; } = catalog;
     public CompanyRules DefaultRules { get; } = defaultRules;
-    public string Directory { get; } = directory;
 
     public static PolicySet Load(string directory)
     {
@@ -23,13 +22,13 @@ public sealed class PolicySet(LicenseCatalog catalog, CompanyRules defaultRules,
             .Select(f => new CatalogSource(Path.GetFileName(f), File.ReadAllText(f))));
         var rulesFile = Path.Combine(directory, "company-rules.yaml");
         var rules = File.Exists(rulesFile) ? CompanyRulesFile.Parse("company-rules.yaml", File.ReadAllText(rulesFile)) : CompanyRules.None;
-        return new PolicySet(catalog, rules, directory);
+        return new PolicySet(catalog, rules);
     }
 
     /// <summary>The policies folder: configured, else copied beside the binaries, else found above the working directory.</summary>
-    public static string Locate(IConfiguration configuration)
+    public static string Locate(GovernanceOptions options)
     {
-        if (configuration["Governance:PoliciesDir"] is { Length: > 0 } configured) return Path.GetFullPath(configured);
+        if (options.PoliciesDir is { Length: > 0 } configured) return Path.GetFullPath(configured);
         var besideBinaries = Path.Combine(AppContext.BaseDirectory, "policies");
         if (System.IO.Directory.Exists(besideBinaries)) return besideBinaries;
         for (var dir = new DirectoryInfo(System.IO.Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)

@@ -16,7 +16,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             ConcurrencyException => (409, "Concurrent change",
                 "Another request changed this resource first. Read it again and retry with the new version."),
-            StaleVersionException stale => (409, "Stale version", stale.Message),
+            // Two first writes to a stream that did not exist yet (the company, on a fresh install): the same lost race.
+            Marten.Exceptions.ExistingStreamIdCollisionException => (409, "Concurrent change",
+                "Another request created this resource first. Read it again and retry."),
             DocumentAlreadyExistsException => (409, "Duplicate request in progress",
                 "A request with the same Idempotency-Key was being processed at the same time. Retry to get its response."),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),

@@ -31,6 +31,7 @@ public sealed class AccessTests(ApiFixture api) : IClassFixture<ApiFixture>
         ("POST", "/scanners", ["admin"]),
         ("GET", "/scanners", ["admin", "auditor", "legal"]),
         ("POST", $"/scanners/{Id}/revoke", ["admin"]),
+        ("POST", "/scans/lease", ["scanner"]),
         ("GET", "/scans/next", ["scanner"]),
     ];
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Alba;
 using Governance.Api.Auth;
-using Governance.Api.Features.Deployments;
+using Governance.Api.Features.Reassessment;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +42,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public static string Token(string role, string? name = null) =>
         Tokens.Issue(SecurityKey, role, name ?? $"Test {role}", now: DateTimeOffset.UtcNow);
 
-    public WaiverSweep Sweep => Host.Services.GetRequiredService<WaiverSweep>();
+    public SweepService Sweep => Host.Services.GetRequiredService<SweepService>();
 
     /// <summary>Sends a request as <paramref name="role"/> and returns status and parsed body.</summary>
     public async Task<Reply> Send(HttpMethod method, string url, string? role, string? json = null, IDictionary<string, string>? headers = null)

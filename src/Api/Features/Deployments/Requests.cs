@@ -1,4 +1,5 @@
 using FluentValidation;
+using Governance.Api.Infrastructure;
 using Governance.Policies;
 
 namespace Governance.Api.Features.Deployments;
@@ -26,8 +27,7 @@ public sealed class UsageRequest
 
 public sealed class UsageValidator : AbstractValidator<UsageRequest>
 {
-    /// <summary>Lists are facts a person declares; anything longer is a mistake or an attack.</summary>
-    public const int MaxItems = 50;
+    private const int MaxItems = InputLimits.MaxListItems;
 
     public UsageValidator(bool forRegistration)
     {

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using Governance.Api.Infrastructure;
 using Governance.Api.Reports.Pdf;
+using Microsoft.Extensions.Options;
 using Marten;
 
 namespace Governance.Api.Features.Reports;
@@ -8,12 +10,12 @@ namespace Governance.Api.Features.Reports;
 /// Renders a report, records its digest, and hands back the bytes. Rendering is CPU work: at most half the cores
 /// render at once, so a burst of report downloads never starves the rest of the API of threads or CPU.
 /// </summary>
-public sealed class ReportRendering(IConfiguration configuration, ILogger<ReportRendering> log)
+public sealed class ReportRendering(IOptions<GovernanceOptions> options, ILogger<ReportRendering> log)
 {
     private readonly SemaphoreSlim _gate = new(Math.Max(1, Environment.ProcessorCount / 2));
 
     /// <summary><c>Governance:Reports:FontsDir</c>, else the system font folders.</summary>
-    private string? FontsDir => configuration["Governance:Reports:FontsDir"] is { Length: > 0 } dir ? dir : null;
+    private string? FontsDir => options.Value.Reports.FontsDir is { Length: > 0 } dir ? dir : null;
 
     /// <summary>Loads the fonts once at start-up so a missing package is reported then, not on an auditor's first download.</summary>
     public void CheckFonts()

@@ -153,7 +153,7 @@ public sealed class AttestationTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(200, revoked.Status);
         var after = await api.Get($"/deployments/{id}", "auditor");
         Assert.True((bool)after.Json["attestation"]!["withdrawn"]!);
-        Assert.False((bool)after.Json["hasValidAttestation"]!);
+        Assert.False((bool)after.Json["attestation"]!["valid"]!);
 
         var later = Statement(id, Requests.Sha, api.Clock.GetUtcNow().AddMinutes(1));
         Assert.Equal(422, (await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(later, (scanner.Key, scanner.KeyId)))).Status);

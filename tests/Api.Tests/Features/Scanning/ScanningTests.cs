@@ -71,7 +71,7 @@ public sealed class ScanningTests(ApiFixture api) : IClassFixture<ApiFixture>, I
 
         Assert.Equal(ScanIteration.Attested, result);
         var deployment = await api.Get($"/deployments/{id}", "auditor");
-        Assert.True((bool)deployment.Json["hasValidAttestation"]!, deployment.ToString());
+        Assert.True((bool)deployment.Json["attestation"]!["valid"]!, deployment.ToString());
         var attestation = deployment.Json["attestation"]!;
         Assert.Equal(key.KeyId, (string?)attestation["keyId"]);
         var predicate = attestation["predicate"]!;
@@ -129,7 +129,7 @@ public sealed class ScanningTests(ApiFixture api) : IClassFixture<ApiFixture>, I
         for (var i = 0; i < 10 && await worker.RunOnceAsync(CancellationToken.None) != ScanIteration.NoWork; i++) { }
 
         var deployment = await api.Get($"/deployments/{id}", "auditor");
-        Assert.False((bool)deployment.Json["hasValidAttestation"]!);
+        Assert.Null(deployment.Json["attestation"]); // no attestation of any file, valid or not
         var events = (await api.Get($"/deployments/{id}/events", "auditor")).Json["events"]!.AsArray();
         Assert.DoesNotContain(events, e => (string?)e!["type"] == "deployment_attested");
         Assert.Contains(events, e => (string?)e!["type"] == "scan_leased");

@@ -1,9 +1,7 @@
 using FastEndpoints;
 using FluentValidation;
-using Governance.Api.Features.Deployments;
 using Governance.Api.Infrastructure;
 using Governance.Policies;
-using Marten;
 
 namespace Governance.Api.Features.Company.AdoptRules;
 
@@ -28,12 +26,12 @@ public sealed class Validator : Validator<Request>
     public Validator()
     {
         RuleFor(x => x.Residency).NotNull();
-        RuleFor(x => x.Residency).Must(l => l is null || l.Count <= UsageValidator.MaxItems).WithMessage($"At most {UsageValidator.MaxItems} residency rules.");
+        RuleFor(x => x.Residency).Must(l => l is null || l.Count <= InputLimits.MaxListItems).WithMessage($"At most {InputLimits.MaxListItems} residency rules.");
         RuleFor(x => x.DeniedOrigins).Must(l => l is null || l.Count <= 300).WithMessage("At most 300 denied origins.");
         RuleForEach(x => x.Residency).NotNull().ChildRules(r =>
         {
             r.RuleFor(x => x.DataClass).NotEmpty().Matches("^[a-z0-9][a-z0-9_-]{0,62}$");
-            r.RuleFor(x => x.AllowedRegions).NotEmpty().Must(l => l is null || l.Count <= UsageValidator.MaxItems);
+            r.RuleFor(x => x.AllowedRegions).NotEmpty().Must(l => l is null || l.Count <= InputLimits.MaxListItems);
             r.RuleForEach(x => x.AllowedRegions).NotEmpty().Matches(@"^[a-z0-9*][a-z0-9*-]{0,62}$")
                 .WithMessage("Region patterns are lowercase region names where '*' matches anything, e.g. 'eu-*'.");
         });
@@ -47,7 +45,7 @@ public sealed class Validator : Validator<Request>
 
 /// <summary>Legal adopts the company's rules; they replace the previous ones as a whole, and open deployments are re-assessed.</summary>
 [Refuses(409)]
-public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, CompanyView>
+public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, CompanyState>
 {
     public override void Configure()
     {
@@ -58,11 +56,8 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var (now, by) = (clock.GetUtcNow(), Actor.From(User));
-        var adopted = new CompanyRulesAdopted(
-            req.Residency!.Select(r => new ResidencyRule(r.DataClass!, r.AllowedRegions!)).ToList(),
-            req.DeniedOrigins!.Distinct().ToList(), req.AttestationRequired!.Value, by, now);
-        var company = await CompanyStream.Change(session, assessor, adopted, "company-rules-adopted", ct);
-        await Send.OkAsync(company, ct);
+        var command = new CompanyCommand.AdoptRules(req.Residency!.Select(r => new ResidencyRule(r.DataClass!, r.AllowedRegions!)).ToList(), req.DeniedOrigins!,
+            req.AttestationRequired!.Value);
+        await Send.ResultAsync(new Outcome<CompanyState>(await handler.HandleAsync(command, Actor.From(User), ct), null).ToResult(HttpContext));
     }
 }

@@ -4,7 +4,7 @@ using Marten;
 
 namespace Governance.Api.Features.Company.Get;
 
-public sealed record Response(CompanyView Company, Policies.CompanyRules RulesInForce, bool DefaultRules);
+public sealed record Response(CompanyState Company, Policies.CompanyRules RulesInForce, bool DefaultRules);
 
 public sealed class Endpoint(IQuerySession session, PolicySet policies) : EndpointWithoutRequest<Response>
 {
@@ -17,7 +17,7 @@ public sealed class Endpoint(IQuerySession session, PolicySet policies) : Endpoi
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var company = await session.LoadAsync<CompanyView>(CompanyView.StreamId, ct) ?? new CompanyView();
+        var company = await session.LoadAsync<CompanyState>(CompanyState.StreamId, ct) ?? new CompanyState();
         await Send.OkAsync(new Response(company, company.Rules ?? policies.DefaultRules, company.Rules is null), ct);
     }
 }

@@ -1,9 +1,7 @@
 using FastEndpoints;
 using FluentValidation;
-using Governance.Api.Features.Deployments;
 using Governance.Api.Infrastructure;
 using Governance.Policies;
-using Marten;
 
 namespace Governance.Api.Features.Company.ReportUsage;
 
@@ -28,8 +26,9 @@ public sealed class Validator : Validator<Request>
     }
 }
 
+/// <summary>The company's monthly figures; open deployments are re-assessed, since user and revenue thresholds read them.</summary>
 [Refuses(409)]
-public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, CompanyView>
+public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, CompanyState>
 {
     public override void Configure()
     {
@@ -40,9 +39,7 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var (now, by) = (clock.GetUtcNow(), Actor.From(User));
-        var reported = new CompanyUsageReported(YearMonth.Parse(req.Month!), req.MonthlyActiveUsers!.Value, req.MonthlyRevenueUsd!.Value, by, now);
-        var company = await CompanyStream.Change(session, assessor, reported, "company-usage-reported", ct);
-        await Send.OkAsync(company, ct);
+        var command = new CompanyCommand.ReportFigures(YearMonth.Parse(req.Month!), req.MonthlyActiveUsers!.Value, req.MonthlyRevenueUsd!.Value);
+        await Send.ResultAsync(new Outcome<CompanyState>(await handler.HandleAsync(command, Actor.From(User), ct), null).ToResult(HttpContext));
     }
 }

@@ -1,9 +1,7 @@
 using FastEndpoints;
 using FluentValidation;
-using Governance.Api.Features.Deployments;
 using Governance.Api.Infrastructure;
 using Governance.Policies;
-using Marten;
 
 namespace Governance.Api.Features.Company.SetProfile;
 
@@ -24,8 +22,9 @@ public sealed class Validator : Validator<Request>
     }
 }
 
+/// <summary>The company's name and domicile; open deployments are re-assessed, since some licenses exclude domiciles.</summary>
 [Refuses(409)]
-public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, CompanyView>
+public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, CompanyState>
 {
     public override void Configure()
     {
@@ -36,8 +35,7 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var (now, by) = (clock.GetUtcNow(), Actor.From(User));
-        var company = await CompanyStream.Change(session, assessor, new CompanyProfileSet(req.Name!.Trim(), req.Domicile!, by, now), "company-profile-set", ct);
-        await Send.OkAsync(company, ct);
+        var command = new CompanyCommand.SetProfile(req.Name!.Trim(), req.Domicile!);
+        await Send.ResultAsync(new Outcome<CompanyState>(await handler.HandleAsync(command, Actor.From(User), ct), null).ToResult(HttpContext));
     }
 }

@@ -1,9 +1,6 @@
 using FastEndpoints;
 using FluentValidation;
-using Governance.Api.Features.Company;
 using Governance.Api.Infrastructure;
-using Governance.Policies;
-using Marten;
 
 namespace Governance.Api.Features.Deployments.Decide;
 
@@ -40,7 +37,7 @@ public sealed class Validator : Validator<Request>
         RuleFor(x => x.Decision).NotEmpty().Must(d => d is "approve" or "reject").WithMessage("'decision' must be 'approve' or 'reject'.");
         RuleFor(x => x.Justification).NotEmpty().WithMessage("'justification' is required: say why.").MaximumLength(4000);
         RuleFor(x => x.Waivers).Empty().When(x => x.Decision == "reject").WithMessage("Waivers can only be granted with an approval.");
-        RuleFor(x => x.Waivers).Must(l => l is null || l.Count <= UsageValidator.MaxItems).WithMessage($"At most {UsageValidator.MaxItems} waivers.");
+        RuleFor(x => x.Waivers).Must(l => l is null || l.Count <= InputLimits.MaxListItems).WithMessage($"At most {InputLimits.MaxListItems} waivers.");
         RuleForEach(x => x.Waivers).NotNull().ChildRules(w =>
         {
             w.RuleFor(x => x.FindingCode).NotEmpty();
@@ -48,13 +45,13 @@ public sealed class Validator : Validator<Request>
             w.RuleFor(x => x.ExpiresOn).NotNull()
                 .Must(d => d > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)).WithMessage("'expiresOn' must be a date after today.");
         });
-        RuleFor(x => x.IfMatch).Must(v => v is null || ETag.TryParse(v, out _)).WithMessage("If-Match must be a version such as \"3\".");
+        RuleFor(x => x.IfMatch).Must(v => v is null || ETag.TryParse(v, out _)).WithMessage(ETag.Invalid);
     }
 }
 
 /// <summary>Legal approves or rejects. Approval is refused while a blocking finding stands without a waiver.</summary>
 [Refuses(409, 422)]
-public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, DeploymentView>
+public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()
     {
@@ -65,29 +62,8 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var stream = await ETag.FetchForWriting(session, req.Id, req.IfMatch, ct);
-        if (stream.Aggregate?.Copy() is not { } state)
-        {
-            await Send.ResultAsync(Problem.DeploymentNotFound(req.Id));
-            return;
-        }
-
-        var (now, by) = (clock.GetUtcNow(), Actor.From(User));
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var waivers = (req.Waivers ?? []).Select(w => new Waiver(w.FindingCode!, w.ExpiresOn!.Value, w.Reason!, by.Name)).ToList();
-        var company = await session.LoadAsync<CompanyView>(CompanyView.StreamId, ct);
-        var assessed = assessor.Assessed(state.Id, assessor.Assess(state, company, waivers, today), "decision", today, by, now);
-
-        var (events, refusal) = Decider.Decide(state, req.Decision == "approve", req.Justification!.Trim(), waivers, assessed);
-        if (refusal is not null)
-        {
-            await Send.ResultAsync(Problem.Of(refusal.Status, refusal.Title, refusal.Detail));
-            return;
-        }
-        foreach (var e in events) state.When(e);
-        stream.AppendMany(events);
-        await session.SaveChangesAsync(ct);
-        HttpContext.Response.Headers.ETag = ETag.Of(state.Version);
-        await Send.OkAsync(state, ct);
+        var waivers = (req.Waivers ?? []).Select(w => new WaiverGrant(w.FindingCode!, w.ExpiresOn!.Value, w.Reason!)).ToList();
+        var command = new DeploymentCommand.Decide(req.Id, req.Decision == "approve", req.Justification!.Trim(), waivers);
+        await Send.ResultAsync((await handler.HandleAsync(command, ETag.Expected(req.IfMatch), Actor.From(User), ct)).ToResult(HttpContext));
     }
 }

@@ -1,9 +1,7 @@
 using FastEndpoints;
 using FluentValidation;
-using Governance.Api.Features.Company;
 using Governance.Api.Infrastructure;
 using Governance.Policies;
-using Marten;
 
 namespace Governance.Api.Features.Deployments.Register;
 
@@ -52,7 +50,7 @@ public sealed class Validator : Validator<Request>
             m.RuleFor(x => x.Modality).NotNull().IsInEnum();
             m.RuleFor(x => x.ArtifactSha256).NotEmpty().Matches("^[0-9a-fA-F]{64}$")
                 .WithMessage("'artifactSha256' must be 64 hexadecimal characters.");
-            m.RuleFor(x => x.BaseModels).Must(l => l is null || l.Count <= UsageValidator.MaxItems).WithMessage($"At most {UsageValidator.MaxItems} base models.");
+            m.RuleFor(x => x.BaseModels).Must(l => l is null || l.Count <= InputLimits.MaxListItems).WithMessage($"At most {InputLimits.MaxListItems} base models.");
             m.RuleForEach(x => x.BaseModels).NotEmpty().MaximumLength(200);
             m.RuleFor(x => x.DistributedName).MaximumLength(200);
             m.RuleFor(x => x.ContextLength).InclusiveBetween(1, 10_000_000);
@@ -64,7 +62,7 @@ public sealed class Validator : Validator<Request>
 
 /// <summary>Registers a deployment and assesses it at once: the response carries the first assessment.</summary>
 [Creates]
-public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, DeploymentView>
+public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()
     {
@@ -80,21 +78,8 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
             m.ArtifactSha256!.ToLowerInvariant(), m.IsDerivative, m.BaseModels ?? [], m.DistributedName, m.ContextLength);
         var usage = new UsageFacts(u.Commercial!.Value, u.Hosting!.Value, u.Regions!, u.DataClasses ?? [], u.DisplaysAttribution ?? false,
             u.TrainsOtherModels ?? false, u.FieldsOfUse ?? [], u.MonthlyActiveUsers ?? 0, u.Purpose ?? Purpose.Production);
-
-        var (id, now, by) = (Guid.CreateVersion7(), clock.GetUtcNow(), Actor.From(User));
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var company = await session.LoadAsync<CompanyView>(CompanyView.StreamId, ct);
-        var registered = new DeploymentRegistered(id, req.Name!.Trim(), model, usage, by, now);
-        var assessed = assessor.Assessed(id, assessor.Assess(new DeploymentFacts(model, usage), company, [], today), "registered", today, by, now);
-
-        session.Events.StartStream<DeploymentView>(id, registered, assessed);
-        await session.SaveChangesAsync(ct);
-
-        var view = DeploymentView.Create(registered);
-        view.Version = 1;
-        view.When(assessed);
-        HttpContext.Response.Headers.ETag = $"\"{view.Version}\"";
-        HttpContext.Response.Headers.Location = $"/deployments/{id}";
-        await Send.ResponseAsync(view, StatusCodes.Status201Created, ct);
+        var id = Guid.CreateVersion7();
+        var outcome = await handler.HandleAsync(new DeploymentCommand.Register(id, req.Name!.Trim(), model, usage), null, Actor.From(User), ct);
+        await Send.ResultAsync(outcome.ToResult(HttpContext, StatusCodes.Status201Created, $"/deployments/{id}"));
     }
 }

@@ -1,9 +1,7 @@
 using FastEndpoints;
 using FluentValidation;
-using Governance.Api.Features.Company;
 using Governance.Api.Infrastructure;
-using Governance.Policies;
-using Marten;
+using Governance.Attestations;
 
 namespace Governance.Api.Features.Deployments.ReportScanFailure;
 
@@ -23,8 +21,8 @@ public sealed class Validator : Validator<Request>
 {
     public Validator()
     {
-        RuleFor(x => x.Code).NotEmpty().Must(c => c is FindingCodes.ArtifactMismatch or FindingCodes.ArtifactUnreadable)
-            .WithMessage($"'code' must be '{FindingCodes.ArtifactMismatch}' or '{FindingCodes.ArtifactUnreadable}'.");
+        RuleFor(x => x.Code).NotEmpty().Must(c => c is ScanFailureCodes.ArtifactMismatch or ScanFailureCodes.ArtifactUnreadable)
+            .WithMessage($"'code' must be '{ScanFailureCodes.ArtifactMismatch}' or '{ScanFailureCodes.ArtifactUnreadable}'.");
         RuleFor(x => x.Message).NotEmpty().MaximumLength(2000);
         RuleFor(x => x.Facts).Must(f => f is null || (f.Count <= 20 && f.All(kv => kv.Key.Length is > 0 and <= 100 && kv.Value is { Length: <= 500 })))
             .WithMessage("'facts' holds at most 20 entries, keys up to 100 and values up to 500 characters.");
@@ -36,7 +34,7 @@ public sealed class Validator : Validator<Request>
 /// blocking finding (which legal may waive), never satisfy a requirement; an approved deployment goes to review.
 /// </summary>
 [Creates, Refuses(409)]
-public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimeProvider clock) : Endpoint<Request, DeploymentView>
+public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()
     {
@@ -47,24 +45,7 @@ public sealed class Endpoint(IDocumentSession session, Assessor assessor, TimePr
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        if (await session.LoadAsync<DeploymentView>(req.Id, ct) is not { } state)
-        {
-            await Send.ResultAsync(Problem.DeploymentNotFound(req.Id));
-            return;
-        }
-        if (state.Status is DeploymentStatus.Retired or DeploymentStatus.Rejected)
-        {
-            await Send.ResultAsync(Problem.Of(409, "Deployment not in service", $"The deployment is {Naming.Snake(state.Status)}; it takes no scan results."));
-            return;
-        }
-        var (now, by) = (clock.GetUtcNow(), Actor.From(User));
-        var failed = new ScanFailed(state.Id, req.LeaseId, req.Code!, req.Message!.Trim(), req.Facts ?? [], by, now);
-        var company = await session.LoadAsync<CompanyView>(CompanyView.StreamId, ct);
-        // Appended at the version read: a concurrent change makes this a 409, never a report on a stale state.
-        Reassessment.Reassess(session, assessor, state, company, "scan-failed", by, now, [failed]);
-        await session.SaveChangesAsync(ct);
-        var view = await session.LoadAsync<DeploymentView>(state.Id, ct);
-        HttpContext.Response.Headers.ETag = ETag.Of(view!.Version);
-        await Send.ResponseAsync(view, StatusCodes.Status201Created, ct);
+        var command = new DeploymentCommand.RecordScanFailure(req.Id, req.LeaseId, req.Code!, req.Message!.Trim(), req.Facts ?? []);
+        await Send.ResultAsync((await handler.HandleAsync(command, null, Actor.From(User), ct)).ToResult(HttpContext, StatusCodes.Status201Created));
     }
 }

@@ -1,7 +1,6 @@
 using FastEndpoints;
 using FluentValidation;
 using Governance.Api.Infrastructure;
-using Marten;
 
 namespace Governance.Api.Features.Deployments.Retire;
 
@@ -20,13 +19,13 @@ public sealed class Validator : Validator<Request>
     public Validator()
     {
         RuleFor(x => x.Reason).MaximumLength(2000);
-        RuleFor(x => x.IfMatch).Must(v => v is null || ETag.TryParse(v, out _)).WithMessage("If-Match must be a version such as \"3\".");
+        RuleFor(x => x.IfMatch).Must(v => v is null || ETag.TryParse(v, out _)).WithMessage(ETag.Invalid);
     }
 }
 
 /// <summary>Takes a deployment out of service. Its history stays; nothing more can be decided or reported on it.</summary>
 [Refuses(409)]
-public sealed class Endpoint(IDocumentSession session, TimeProvider clock) : Endpoint<Request, DeploymentView>
+public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()
     {
@@ -37,22 +36,7 @@ public sealed class Endpoint(IDocumentSession session, TimeProvider clock) : End
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var stream = await ETag.FetchForWriting(session, req.Id, req.IfMatch, ct);
-        if (stream.Aggregate?.Copy() is not { } state)
-        {
-            await Send.ResultAsync(Problem.DeploymentNotFound(req.Id));
-            return;
-        }
-        if (Decider.CheckOpen(state, "retired again") is { } refusal)
-        {
-            await Send.ResultAsync(Problem.Of(refusal.Status, refusal.Title, refusal.Detail));
-            return;
-        }
-        var retired = new DeploymentRetired(state.Id, string.IsNullOrWhiteSpace(req.Reason) ? null : req.Reason.Trim(), Actor.From(User), clock.GetUtcNow());
-        state.When(retired);
-        stream.AppendOne(retired);
-        await session.SaveChangesAsync(ct);
-        HttpContext.Response.Headers.ETag = ETag.Of(state.Version);
-        await Send.OkAsync(state, ct);
+        var command = new DeploymentCommand.Retire(req.Id, string.IsNullOrWhiteSpace(req.Reason) ? null : req.Reason.Trim());
+        await Send.ResultAsync((await handler.HandleAsync(command, ETag.Expected(req.IfMatch), Actor.From(User), ct)).ToResult(HttpContext));
     }
 }

@@ -18,10 +18,10 @@ public sealed record DeploymentReportModel(
     IReadOnlyList<IEvent> Events,
     License? License,
     string CurrentCatalogVersion,
-    CompanyView Company,
+    CompanyState Company,
     Policies.CompanyRules RulesInForce,
     bool DefaultRules,
-    ScannerView? Scanner)
+    ScannerState? Scanner)
 {
     public static async Task<DeploymentReportModel?> LoadAsync(
         IQuerySession session, PolicySet policies, Guid id, DateTimeOffset? asOf, Guid reportId, DateTimeOffset issuedAt, Actor issuedBy,
@@ -30,9 +30,9 @@ public sealed record DeploymentReportModel(
         var deployment = await session.Events.AggregateStreamAsync<DeploymentView>(id, timestamp: asOf, token: ct);
         if (deployment is null) return null;
         var events = await session.Events.FetchStreamAsync(id, timestamp: asOf, token: ct);
-        var company = await session.Events.AggregateStreamAsync<CompanyView>(CompanyView.StreamId, timestamp: asOf, token: ct) ?? new CompanyView();
+        var company = await session.Events.AggregateStreamAsync<CompanyState>(CompanyState.StreamId, timestamp: asOf, token: ct) ?? new CompanyState();
         var scanner = deployment.Attestation is { } a
-            ? await session.Events.AggregateStreamAsync<ScannerView>(a.ScannerId, timestamp: asOf, token: ct)
+            ? await session.Events.AggregateStreamAsync<ScannerState>(a.ScannerId, timestamp: asOf, token: ct)
             : null;
         // "Now" is the instant of the last event described, so the same history always reads the same.
         var describedAt = asOf ?? (events.Count > 0 ? events[^1].Timestamp : issuedAt);

@@ -22,7 +22,7 @@ public sealed class Endpoint(IDocumentSession session, ReportRendering rendering
     {
         var (now, by, reportId) = (clock.GetUtcNow(), Actor.From(User), Guid.CreateVersion7());
         var deployments = await session.Query<DeploymentView>().ToListAsync(ct);
-        var company = await session.LoadAsync<CompanyView>(CompanyView.StreamId, ct);
+        var company = await session.LoadAsync<CompanyState>(CompanyState.StreamId, ct);
         var model = new PortfolioReportModel(reportId, now, by, company?.Name ?? "Company", deployments);
         var (pdf, issued) = await rendering.IssueAsync(session, new PortfolioReportDocument(model), reportId, "portfolio", null, now, by, now, ct);
         HttpContext.Response.Headers["X-Report-Id"] = issued.ReportId.ToString();

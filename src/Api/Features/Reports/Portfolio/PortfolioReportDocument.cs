@@ -38,7 +38,7 @@ internal sealed class PortfolioReportDocument(PortfolioReportModel m) : IReportD
         var d = m.Deployments;
         var open = d.Where(x => x.Status != DeploymentStatus.Retired).ToList();
         int Waivers(int days) => open.Sum(x => x.Waivers.Count(w => w.ExpiresOn >= Today && w.ExpiresOn <= Today.AddDays(days)));
-        var attested = open.Where(x => x.HasValidAttestation).ToList();
+        var attested = open.Where(x => x.Attestation?.Valid == true).ToList();
         yield return new Paragraph("Portfolio compliance report", Typography.Title);
         yield return new Paragraph(m.CompanyName, Typography.Heading2);
         yield return new KeyValues(
@@ -73,7 +73,7 @@ internal sealed class PortfolioReportDocument(PortfolioReportModel m) : IReportD
             x.Name, $"{x.Model.Name} · {x.Model.LicenseId}", Words(x.Status), x.Assessment is { } a ? Words(a.Verdict) : "—",
             string.Join(", ", x.Assessment?.Findings.Where(f => f.Severity == Severity.Obligation).Select(f => f.Code).Distinct() ?? []),
             x.NextWaiverExpiry?.ToString("yyyy-MM-dd", Inv) ?? "—",
-            x.HasValidAttestation ? $"{Age(x)} d" : "none",
+            x.Attestation?.Valid == true ? $"{Age(x)} d" : "none",
         ]).ToList());
     }
 

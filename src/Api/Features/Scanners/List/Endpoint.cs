@@ -4,7 +4,7 @@ using Marten;
 
 namespace Governance.Api.Features.Scanners.List;
 
-public sealed class Endpoint(IQuerySession session) : EndpointWithoutRequest<IReadOnlyList<ScannerView>>
+public sealed class Endpoint(IQuerySession session) : EndpointWithoutRequest<IReadOnlyList<ScannerState>>
 {
     public override void Configure()
     {
@@ -14,5 +14,5 @@ public sealed class Endpoint(IQuerySession session) : EndpointWithoutRequest<IRe
     }
 
     public override async Task HandleAsync(CancellationToken ct) =>
-        await Send.OkAsync(await session.Query<ScannerView>().OrderBy(s => s.RegisteredAt).ToListAsync(ct), ct);
+        await Send.OkAsync(await session.Query<ScannerState>().OrderBy(s => s.RegisteredAt).ToListAsync(ct), ct);
 }

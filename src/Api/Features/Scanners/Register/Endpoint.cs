@@ -21,7 +21,7 @@ public sealed class Validator : Validator<Request>
         RuleFor(x => x.PublicKey).NotEmpty().MaximumLength(4000)
             .Must((request, key, context) =>
             {
-                if (key is null || ScannerKeys.TryRead(key, out _, out var problem)) return true;
+                if (key is null || ScannerDecider.TryReadKey(key, out _, out var problem)) return true;
                 context.MessageFormatter.AppendArgument("Problem", problem);
                 return false;
             }).WithMessage("{Problem}");
@@ -32,7 +32,7 @@ public sealed record Response(Guid Id, string Name, string KeyId);
 
 /// <summary>An admin registers a scanner's public key; attestations signed with it are then accepted.</summary>
 [Creates, Refuses(409)]
-public sealed class Endpoint(IDocumentSession session, TimeProvider clock) : Endpoint<Request, Response>
+public sealed class Endpoint(IDocumentSession session, ScannerHandler handler) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -43,18 +43,17 @@ public sealed class Endpoint(IDocumentSession session, TimeProvider clock) : End
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        ScannerKeys.TryRead(req.PublicKey!, out var spki, out _);
-        var keyId = ScannerKeys.KeyIdOf(spki);
-        if (await session.Query<ScannerView>().AnyAsync(s => s.KeyId == keyId, ct))
+        ScannerDecider.TryReadKey(req.PublicKey!, out var spki, out _);
+        var keyId = Governance.Attestations.Dsse.KeyIdOf(spki);
+        var keyInUse = await session.Query<ScannerState>().AnyAsync(s => s.KeyId == keyId, ct);
+        var outcome = await handler.HandleAsync(new ScannerCommand.Register(Guid.CreateVersion7(), req.Name!.Trim(), spki, keyInUse), Actor.From(User), ct);
+        if (outcome.Refusal is { } refusal)
         {
-            await Send.ResultAsync(Problem.Of(409, "Key already registered", $"A scanner with key {keyId} is already registered."));
+            await Send.ResultAsync(refusal.ToResult());
             return;
         }
-        var id = Guid.CreateVersion7();
-        session.Events.StartStream<ScannerView>(id,
-            new ScannerRegistered(id, req.Name!.Trim(), keyId, Convert.ToBase64String(spki), Actor.From(User), clock.GetUtcNow()));
-        await session.SaveChangesAsync(ct);
-        HttpContext.Response.Headers.Location = $"/scanners/{id}";
-        await Send.ResponseAsync(new Response(id, req.Name!.Trim(), keyId), StatusCodes.Status201Created, ct);
+        var scanner = outcome.Value!;
+        HttpContext.Response.Headers.Location = $"/scanners/{scanner.Id}";
+        await Send.ResponseAsync(new Response(scanner.Id, scanner.Name, scanner.KeyId), StatusCodes.Status201Created, ct);
     }
 }

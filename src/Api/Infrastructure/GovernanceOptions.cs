@@ -1,0 +1,102 @@
+using JasperFx.Events;
+using Microsoft.Extensions.Options;
+
+namespace Governance.Api.Infrastructure;
+
+/// <summary>
+/// Every setting of Governance, under the <c>Governance</c> configuration section (environment: <c>Governance__Scans__LeaseMinutes</c>).
+/// Bound once and validated at start-up: a bad value stops the Api with a message that names the key.
+/// </summary>
+public sealed class GovernanceOptions
+{
+    public const string Section = "Governance";
+
+    /// <summary>Data folder for the local PostgreSQL cluster and the generated signing key.</summary>
+    public string DataDir { get; set; } = ".governance";
+
+    /// <summary>The policies folder (licenses/, company-rules.yaml); default: the copy beside the binaries.</summary>
+    public string? PoliciesDir { get; set; }
+
+    public AuthOptions Auth { get; set; } = new();
+    public ScanOptions Scans { get; set; } = new();
+    public ReportOptions Reports { get; set; } = new();
+    public EventOptions Events { get; set; } = new();
+
+    public string DataPath => Path.GetFullPath(DataDir);
+
+    /// <summary>For what runs before the host exists (the <c>token</c> command, locating the policies): the same binding and checks.</summary>
+    public static GovernanceOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<GovernanceOptions>() ?? new GovernanceOptions();
+        var result = new Validator().Validate(null, options);
+        if (result.Failed) throw new OptionsValidationException(Section, typeof(GovernanceOptions), result.Failures);
+        return options;
+    }
+
+    public sealed class Validator : IValidateOptions<GovernanceOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, GovernanceOptions o)
+        {
+            var failures = new List<string>();
+            void Check(bool ok, string key, string rule, object? value)
+            {
+                if (!ok) failures.Add($"{Section}:{key} {rule} (it is '{value}').");
+            }
+
+            Check(o.DataDir.Length > 0, "DataDir", "must name a folder", o.DataDir);
+            Check(o.Scans.LeaseMinutes is >= 1 and <= 24 * 60, "Scans:LeaseMinutes", "must be between 1 and 1440", o.Scans.LeaseMinutes);
+            Check(o.Scans.RetryFailedAfterHours is >= 0 and <= 24 * 365, "Scans:RetryFailedAfterHours", "must be between 0 and 8760", o.Scans.RetryFailedAfterHours);
+            Check(o.Events.AppendMode is "quick" or "rich", "Events:AppendMode", "must be 'quick' or 'rich'", o.Events.AppendMode);
+            if (o.Auth.SigningKey is { Length: > 0 } key)
+            {
+                var bytes = new byte[key.Length];
+                var base64 = Convert.TryFromBase64String(key, bytes, out var length);
+                Check(base64, "Auth:SigningKey", "must be base64", "(hidden)");
+                Check(!base64 || length >= 32, "Auth:SigningKey", "must hold at least 32 bytes (256 bits)", $"{length} bytes");
+            }
+            if (o.Auth.Authority is { Length: > 0 } authority)
+            {
+                Check(Uri.TryCreate(authority, UriKind.Absolute, out _), "Auth:Authority", "must be an absolute URL", authority);
+                Check(o.Auth.Audience is { Length: > 0 }, "Auth:Audience", "is required with Governance:Auth:Authority", o.Auth.Audience);
+            }
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}
+
+public sealed class AuthOptions
+{
+    /// <summary>Base64 key (at least 32 bytes) for locally issued tokens; generated into the data folder when absent.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>A production token issuer (OpenID Connect); tokens carry the role in a <c>role</c> claim.</summary>
+    public string? Authority { get; set; }
+
+    public string? Audience { get; set; }
+}
+
+public sealed class ScanOptions
+{
+    /// <summary>How long a scanner's lease on a deployment lasts.</summary>
+    public int LeaseMinutes { get; set; } = 30;
+
+    /// <summary>How long a deployment whose scan failed waits before it is offered to scanners again.</summary>
+    public int RetryFailedAfterHours { get; set; } = 24;
+
+    public TimeSpan Lease => TimeSpan.FromMinutes(LeaseMinutes);
+    public TimeSpan RetryFailedAfter => TimeSpan.FromHours(RetryFailedAfterHours);
+}
+
+public sealed class ReportOptions
+{
+    /// <summary>Folder with DejaVuSans.ttf, DejaVuSans-Bold.ttf and DejaVuSansMono.ttf; default: the system font folders.</summary>
+    public string? FontsDir { get; set; }
+}
+
+public sealed class EventOptions
+{
+    /// <summary><c>quick</c> (default) or <c>rich</c>: Marten's event append mode (see docs/performance.md).</summary>
+    public string AppendMode { get; set; } = "quick";
+
+    public EventAppendMode Mode => AppendMode == "rich" ? EventAppendMode.Rich : EventAppendMode.QuickWithServerTimestamps;
+}

@@ -5,7 +5,7 @@ using Governance.Api.Features.Company;
 using Governance.Api.Features.Deployments;
 using Governance.Api.Features.Reports.Deployment;
 using Governance.Api.Features.Reports.Portfolio;
-using Governance.Api.Reports.Pdf;
+using Governance.Pdf;
 using Governance.Policies;
 using Governance.Policies.Evaluation;
 using JasperFx.Events;

@@ -6,23 +6,9 @@ namespace Governance.Api.Infrastructure;
 /// <summary>Endpoint metadata naming the roles allowed, so the OpenAPI document can say who may call what.</summary>
 public sealed record AllowedRoles(IReadOnlyList<string> Roles);
 
-/// <summary>
-/// The refusals a use case answers besides validation (400), a missing resource (404) and auth (401/403),
-/// each a problem-details response in the OpenAPI document.
-/// </summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class RefusesAttribute(params int[] statuses) : Attribute
-{
-    public IReadOnlyList<int> Statuses { get; } = statuses;
-}
-
 /// <summary>The route is kept for compatibility and will be removed: the OpenAPI document marks it deprecated.</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class DeprecatedAttribute : Attribute;
-
-/// <summary>The use case answers 201 Created (not 200) with its response.</summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class CreatesAttribute : Attribute;
 
 public static class OpenApiSetup
 {
@@ -64,7 +50,7 @@ public static class OpenApiSetup
                 var area = definition.EndpointType.Namespace?.Split('.') is { Length: > 3 } ns ? ns[3] : null;
                 if (area is not null) operation.Tags = new HashSet<OpenApiTagReference> { new(area, context.Document) };
             }
-            DescribeResponses(operation, context);
+            WordProblems(operation, context.Document);
             if (metadata.OfType<FastEndpoints.EndpointDefinition>().FirstOrDefault()?.EndpointType.GetCustomAttributes(typeof(DeprecatedAttribute), false).Length > 0)
                 operation.Deprecated = true;
             var roles = metadata.OfType<AllowedRoles>().LastOrDefault();
@@ -80,33 +66,26 @@ public static class OpenApiSetup
         });
     });
 
-    private static readonly Dictionary<int, string> Refusals = new()
+    // Endpoints declare their responses the standard way (Produces / ProducesProblem); this only says what each refusal means.
+    private static readonly Dictionary<string, string> Refusals = new()
     {
-        [400] = "Malformed JSON or invalid fields: problem details whose `errors` name each field (JSON path) and what is wrong.",
-        [404] = "No such resource (or it did not exist at `asOf`).",
-        [409] = "Conflict: the resource changed since the version read (If-Match / stream version), it was already decided or retired, " +
-                "or the request is a replay. Read again and retry.",
-        [413] = "The upload is too large.",
-        [422] = "Understood but refused by a business rule (e.g. approving with an unwaived blocking finding, a signature that does not verify).",
-        [503] = "A dependency is missing (e.g. the fonts reports are set in).",
+        ["400"] = "Malformed JSON or invalid fields: problem details whose `errors` name each field (JSON path) and what is wrong.",
+        ["404"] = "No such resource (or it did not exist at `asOf`).",
+        ["409"] = "Conflict: the resource changed since the version read (If-Match / stream version), it was already decided or retired, " +
+                  "or the request is a replay. Read again and retry.",
+        ["413"] = "The upload is too large.",
+        ["422"] = "Understood but refused by a business rule (e.g. approving with an unwaived blocking finding, a signature that does not verify).",
+        ["503"] = "A dependency is missing (e.g. the fonts reports are set in).",
     };
 
-    private static void DescribeResponses(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    private static void WordProblems(OpenApiOperation operation, OpenApiDocument? document)
     {
-        operation.Responses ??= new OpenApiResponses();
-        var type = context.Description.ActionDescriptor.EndpointMetadata.OfType<FastEndpoints.EndpointDefinition>().FirstOrDefault()?.EndpointType;
-        if (type?.GetCustomAttributes(typeof(CreatesAttribute), false).Length > 0 && operation.Responses.Remove("200", out var created))
-        {
-            created.Description = "Created.";
-            operation.Responses["201"] = created;
-        }
-        var statuses = new SortedSet<int>();
-        if (operation.RequestBody is not null || operation.Parameters?.Count > 0) statuses.Add(400);
-        if (context.Description.RelativePath?.Contains('{') == true) statuses.Add(404);
-        foreach (RefusesAttribute refuses in type?.GetCustomAttributes(typeof(RefusesAttribute), false) ?? [])
-            statuses.UnionWith(refuses.Statuses);
-        foreach (var status in statuses)
-            operation.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Problem(context.Document, Refusals[status]);
+        foreach (var (status, response) in operation.Responses ?? [])
+            if (Refusals.TryGetValue(status, out var words) && response is OpenApiResponse problem)
+            {
+                problem.Description = words;
+                problem.Content = Problem(document, words).Content;
+            }
     }
 
     private static OpenApiResponse Problem(OpenApiDocument? document, string description) => new()

@@ -22,7 +22,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             DocumentAlreadyExistsException => (409, "Duplicate request in progress",
                 "A request with the same Idempotency-Key was being processed at the same time. Retry to get its response."),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
-            Reports.Pdf.FontsMissingException fonts => (503, "Reports unavailable", fonts.Message),
+            Governance.Pdf.FontsMissingException fonts => (503, "Reports unavailable", fonts.Message),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", null),
             _ => (500, "Internal server error", "The error was logged; nothing was recorded for this request."),
         };

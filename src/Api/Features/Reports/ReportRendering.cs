@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Governance.Api.Infrastructure;
-using Governance.Api.Reports.Pdf;
+using Governance.Pdf;
 using Microsoft.Extensions.Options;
 using Marten;
 

@@ -44,7 +44,6 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>Legal adopts the company's rules; they replace the previous ones as a whole, and open deployments are re-assessed.</summary>
-[Refuses(409)]
 public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, CompanyState>
 {
     public override void Configure()
@@ -52,6 +51,7 @@ public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, Company
         Put("/company/rules");
         this.Allow(Role.Legal, Role.Admin);
         Summary(s => s.Summary = "Adopt company rules: data residency, denied origins, mandatory attestation");
+        Description(b => b.ProducesProblem(400).ProducesProblem(409));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -27,7 +27,6 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>The company's monthly figures; open deployments are re-assessed, since user and revenue thresholds read them.</summary>
-[Refuses(409)]
 public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, CompanyState>
 {
     public override void Configure()
@@ -35,6 +34,7 @@ public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, Company
         Post("/company/usage");
         this.Allow(Role.Admin, Role.Architect);
         Summary(s => s.Summary = "Report the company's monthly active users and revenue for a month; open deployments are re-assessed");
+        Description(b => b.ProducesProblem(400).ProducesProblem(409));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -23,7 +23,6 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>The company's name and domicile; open deployments are re-assessed, since some licenses exclude domiciles.</summary>
-[Refuses(409)]
 public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, CompanyState>
 {
     public override void Configure()
@@ -31,6 +30,7 @@ public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, Company
         Put("/company");
         this.Allow(Role.Admin, Role.Legal);
         Summary(s => s.Summary = "Set the company's name and domicile; open deployments are re-assessed");
+        Description(b => b.ProducesProblem(400).ProducesProblem(409));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

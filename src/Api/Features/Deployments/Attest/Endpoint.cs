@@ -47,7 +47,6 @@ public sealed class Validator : Validator<Request>
 /// the deployment re-assessed: what the file says joins the assessment and a required attestation is satisfied.
 /// Anything else is a 4xx problem and nothing is recorded.
 /// </summary>
-[Creates, Refuses(409, 422)]
 public sealed class Endpoint(IDocumentSession session, DeploymentHandler handler) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()
@@ -55,6 +54,7 @@ public sealed class Endpoint(IDocumentSession session, DeploymentHandler handler
         Post("/deployments/{id}/attestations");
         this.Allow(Role.Scanner);
         Summary(s => s.Summary = "Record a signed model-footprint attestation (DSSE envelope, in-toto v1 statement)");
+        Description(b => b.ProducesProblem(400).ClearDefaultProduces(200).Produces<DeploymentView>(201).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -32,7 +32,7 @@ public sealed class Endpoint(IQuerySession session, PolicySet policies) : Endpoi
         Get("/deployments/{id}/bom");
         this.Allow(Role.Auditor, Role.Legal, Role.Architect, Role.Admin);
         Summary(s => s.Summary = "The deployment as a CycloneDX 1.6 ML-BOM (?format=cyclonedx) or SPDX 3.0.1 AI BOM (?format=spdx)");
-        Description(b => b.Produces<string>(200, CycloneDx.MediaType, Spdx.MediaType));
+        Description(b => b.ProducesProblem(400).Produces<string>(200, CycloneDx.MediaType, Spdx.MediaType).ProducesProblem(404));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

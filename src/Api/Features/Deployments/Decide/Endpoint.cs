@@ -50,7 +50,6 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>Legal approves or rejects. Approval is refused while a blocking finding stands without a waiver.</summary>
-[Refuses(409, 422)]
 public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()
@@ -58,6 +57,7 @@ public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, Depl
         Post("/deployments/{id}/decision");
         this.Allow(Role.Legal);
         Summary(s => s.Summary = "Approve or reject a deployment, with a justification and optional expiring waivers");
+        Description(b => b.ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

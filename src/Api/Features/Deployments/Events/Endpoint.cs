@@ -21,6 +21,7 @@ public sealed class Endpoint(IQuerySession session) : Endpoint<Request, Response
         Get("/deployments/{id}/events");
         this.Allow(Role.Auditor, Role.Legal);
         Summary(s => s.Summary = "The deployment's full audit trail, oldest first");
+        Description(b => b.ProducesProblem(400).ProducesProblem(404));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

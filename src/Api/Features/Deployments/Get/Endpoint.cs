@@ -20,6 +20,7 @@ public sealed class Endpoint(IQuerySession session) : Endpoint<Request, Deployme
         Get("/deployments/{id}");
         this.Allow(Role.Architect, Role.Legal, Role.Auditor, Role.Admin);
         Summary(s => s.Summary = "A deployment now, or as of an instant (?asOf=2026-01-31T00:00:00Z)");
+        Description(b => b.ProducesProblem(400).ProducesProblem(404));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -40,6 +40,7 @@ public sealed class Endpoint(IQuerySession session) : Endpoint<Request, Response
         Get("/deployments");
         this.Allow(Role.Architect, Role.Legal, Role.Auditor, Role.Admin);
         Summary(s => s.Summary = "List deployments, newest first, filtered by status and verdict");
+        Description(b => b.ProducesProblem(400));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

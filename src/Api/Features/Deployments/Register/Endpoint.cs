@@ -61,7 +61,6 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>Registers a deployment and assesses it at once: the response carries the first assessment.</summary>
-[Creates]
 public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()
@@ -69,6 +68,7 @@ public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, Depl
         Post("/deployments");
         this.Allow(Role.Architect);
         Summary(s => s.Summary = "Register a deployment of an open-weight model");
+        Description(b => b.ProducesProblem(400).ClearDefaultProduces(200).Produces<DeploymentView>(201));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

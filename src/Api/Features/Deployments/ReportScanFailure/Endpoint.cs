@@ -33,7 +33,6 @@ public sealed class Validator : Validator<Request>
 /// A scanner reports that it could not attest the artifact. The report is not signed evidence, so it can only add a
 /// blocking finding (which legal may waive), never satisfy a requirement; an approved deployment goes to review.
 /// </summary>
-[Creates, Refuses(409)]
 public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()
@@ -41,6 +40,7 @@ public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, Depl
         Post("/deployments/{id}/scan-failures");
         this.Allow(Role.Scanner);
         Summary(s => s.Summary = "Report that a scan could not attest the artifact (artifact-mismatch or artifact-unreadable)");
+        Description(b => b.ProducesProblem(400).ClearDefaultProduces(200).Produces<DeploymentView>(201).ProducesProblem(404).ProducesProblem(409));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

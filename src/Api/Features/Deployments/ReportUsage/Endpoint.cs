@@ -34,7 +34,6 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>The architect reports a change in how the product uses the model; the deployment is re-assessed at once.</summary>
-[Refuses(409)]
 public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()
@@ -42,6 +41,7 @@ public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, Depl
         Post("/deployments/{id}/usage");
         this.Allow(Role.Architect);
         Summary(s => s.Summary = "Report a change in the product's usage (regions, users, hosting, ...) and re-assess");
+        Description(b => b.ProducesProblem(400).ProducesProblem(404).ProducesProblem(409));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

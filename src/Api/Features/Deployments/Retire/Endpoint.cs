@@ -24,7 +24,6 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>Takes a deployment out of service. Its history stays; nothing more can be decided or reported on it.</summary>
-[Refuses(409)]
 public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()
@@ -32,6 +31,7 @@ public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, Depl
         Post("/deployments/{id}/retire");
         this.Allow(Role.Architect, Role.Legal);
         Summary(s => s.Summary = "Retire a deployment");
+        Description(b => b.ProducesProblem(400).ProducesProblem(404).ProducesProblem(409));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -16,6 +16,7 @@ public sealed class Endpoint(PolicySet policies) : Endpoint<Request, License>
         Get("/licenses/{id}");
         this.Allow(Role.All.ToArray());
         Summary(s => s.Summary = "One license of the catalog");
+        Description(b => b.ProducesProblem(404));
     }
 
     public override Task HandleAsync(Request req, CancellationToken ct) =>

@@ -14,7 +14,6 @@ public sealed class Request
 }
 
 /// <summary>The compliance report as a PDF. Its SHA-256 is recorded in the ledger as it is issued.</summary>
-[Refuses(503)]
 public sealed class Endpoint(IDocumentSession session, PolicySet policies, ReportRendering rendering, TimeProvider clock) : Endpoint<Request>
 {
     public override void Configure()
@@ -22,7 +21,7 @@ public sealed class Endpoint(IDocumentSession session, PolicySet policies, Repor
         Get("/deployments/{id}/report");
         this.Allow(Role.Auditor, Role.Legal);
         Summary(s => s.Summary = "The deployment's compliance report (PDF), now or as of an instant; its digest is recorded for verification");
-        Description(b => b.Produces(200, typeof(byte[]), "application/pdf"));
+        Description(b => b.Produces(200, typeof(byte[]), "application/pdf").ProducesProblem(400).ProducesProblem(404).ProducesProblem(503));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -7,7 +7,6 @@ using Marten;
 namespace Governance.Api.Features.Reports.Portfolio;
 
 /// <summary>The portfolio report as a PDF: every deployment, a one-page summary first. Its digest is recorded on issue.</summary>
-[Refuses(503)]
 public sealed class Endpoint(IDocumentSession session, ReportRendering rendering, TimeProvider clock) : EndpointWithoutRequest
 {
     public override void Configure()
@@ -15,7 +14,7 @@ public sealed class Endpoint(IDocumentSession session, ReportRendering rendering
         Get("/reports/portfolio");
         this.Allow(Role.Auditor, Role.Legal);
         Summary(s => s.Summary = "The company's portfolio report (PDF): status, verdict, open obligations, expiring waivers, attestation age");
-        Description(b => b.Produces(200, typeof(byte[]), "application/pdf"));
+        Description(b => b.Produces(200, typeof(byte[]), "application/pdf").ProducesProblem(503));
     }
 
     public override async Task HandleAsync(CancellationToken ct)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Governance.Api.Features.Deployments;
-using Governance.Api.Reports.Pdf;
+using Governance.Pdf;
 using Governance.Policies;
 using Governance.Policies.Evaluation;
 

@@ -13,7 +13,6 @@ public sealed record Response(bool Verified, string Sha256, string Detail, Guid?
 /// differs by one byte has another digest and does not verify. Send the PDF as the body (application/pdf) or as the
 /// file of a multipart form.
 /// </summary>
-[Refuses(413)]
 public sealed class Endpoint(IQuerySession session) : EndpointWithoutRequest<Response>
 {
     private const long MaxBytes = 100L << 20;
@@ -24,7 +23,7 @@ public sealed class Endpoint(IQuerySession session) : EndpointWithoutRequest<Res
         this.Allow(Role.All.ToArray());
         Summary(s => s.Summary = "Verify that a PDF is a report Governance issued, and say which, when and for whom");
         // Any content type reaches the handler (which explains what it wants), so authentication answers first.
-        Description(b => b.Accepts<FastEndpoints.EmptyRequest>("application/pdf", "multipart/form-data", "*/*"));
+        Description(b => b.Accepts<FastEndpoints.EmptyRequest>("application/pdf", "multipart/form-data", "*/*").ProducesProblem(400).ProducesProblem(413));
     }
 
     public override async Task HandleAsync(CancellationToken ct)

@@ -31,7 +31,6 @@ public sealed class Validator : Validator<Request>
 public sealed record Response(Guid Id, string Name, string KeyId);
 
 /// <summary>An admin registers a scanner's public key; attestations signed with it are then accepted.</summary>
-[Creates, Refuses(409)]
 public sealed class Endpoint(IDocumentSession session, ScannerHandler handler) : Endpoint<Request, Response>
 {
     public override void Configure()
@@ -39,6 +38,7 @@ public sealed class Endpoint(IDocumentSession session, ScannerHandler handler) :
         Post("/scanners");
         this.Allow(Role.Admin);
         Summary(s => s.Summary = "Register a scanner's ECDSA P-256 public key");
+        Description(b => b.ProducesProblem(400).ClearDefaultProduces(200).Produces<Response>(201).ProducesProblem(409));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

@@ -19,7 +19,6 @@ public sealed class Validator : Validator<Request>
 /// Revokes a scanner key. Attestations it signed stop counting: each is withdrawn on its deployment, which is
 /// re-assessed in the same transaction (an approved deployment whose attestation was required goes to review).
 /// </summary>
-[Refuses(409)]
 public sealed class Endpoint(ScannerHandler handler) : Endpoint<Request, ScannerState>
 {
     public override void Configure()
@@ -27,6 +26,7 @@ public sealed class Endpoint(ScannerHandler handler) : Endpoint<Request, Scanner
         Post("/scanners/{id}/revoke");
         this.Allow(Role.Admin);
         Summary(s => s.Summary = "Revoke a scanner key; its attestations are withdrawn");
+        Description(b => b.ProducesProblem(400).ProducesProblem(404).ProducesProblem(409));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct) =>

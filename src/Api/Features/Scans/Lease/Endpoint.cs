@@ -28,6 +28,7 @@ public sealed class Endpoint(IDocumentStore store, PolicySet policies, IOptions<
         Post("/scans/lease");
         this.Allow(Role.Scanner);
         Summary(s => s.Summary = "Lease the next approved deployment that lacks a valid attestation (204 when none)");
+        Description(b => b.Produces<Response>(200).Produces(204).ProducesProblem(400));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

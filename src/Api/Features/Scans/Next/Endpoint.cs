@@ -18,6 +18,7 @@ public sealed class Endpoint(IDocumentStore store, PolicySet policies, IOptions<
         Get("/scans/next");
         this.Allow(Role.Scanner);
         Summary(s => s.Summary = "Deprecated: use POST /scans/lease. Leases the next approved deployment that lacks a valid attestation");
+        Description(b => b.Produces<Lease.Response>(200).Produces(204));
     }
 
     public override async Task HandleAsync(CancellationToken ct)

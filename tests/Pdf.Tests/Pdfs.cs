@@ -1,8 +1,8 @@
-using Governance.Api.Reports.Pdf;
+using Governance.Pdf;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
 
-namespace Governance.Api.Tests.Reports.Pdf;
+namespace Governance.Pdf.Tests;
 
 /// <summary>Renders blocks to PDF bytes and reads them back with PdfPig.</summary>
 internal static class Pdfs

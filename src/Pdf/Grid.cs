@@ -1,13 +1,13 @@
 using SkiaSharp;
 
-namespace Governance.Api.Reports.Pdf;
+namespace Governance.Pdf;
 
 /// <summary>
 /// Rows of wrapped cells laid out down the flow; shared by <see cref="Table"/> and <see cref="KeyValues"/>.
 /// A row that doesn't fit moves to the next page whole; a row taller than a page is split between lines.
 /// The header row is drawn again at the top of every page the grid continues on.
 /// </summary>
-internal sealed class Grid(Flow flow, float[] widths, TextAlign[] aligns, TextStyle[] styles)
+public sealed class Grid(Flow flow, float[] widths, TextAlign[] aligns, TextStyle[] styles)
 {
     const float PadX = 4, PadY = 3;
 

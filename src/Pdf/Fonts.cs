@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using SkiaSharp;
 
-namespace Governance.Api.Reports.Pdf;
+namespace Governance.Pdf;
 
-internal enum FontKind { Regular, Bold, Mono }
+public enum FontKind { Regular, Bold, Mono }
 
 /// <summary>The three DejaVu faces every report is set in, loaded from files (the Linux Skia build has no fontconfig).</summary>
-internal sealed class FontSet
+public sealed class FontSet
 {
     public static readonly string[] RequiredFiles = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf"];
 
@@ -51,7 +51,7 @@ internal sealed class FontSet
 }
 
 /// <summary>A typeface with its advance widths per UTF-16 unit, so measuring a string is an array walk with no native call.</summary>
-internal sealed class LoadedFont
+public sealed class LoadedFont
 {
     const float UnitsSize = 1000f;
     readonly float[] advance = new float[65536]; // per 1pt of font size

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Governance.Api.Reports.Pdf;
+using Governance.Pdf;
 
-namespace Governance.Api.Tests.Reports.Pdf;
+namespace Governance.Pdf.Tests;
 
 public sealed class LayoutTests
 {

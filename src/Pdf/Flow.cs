@@ -1,17 +1,17 @@
 using SkiaSharp;
 
-namespace Governance.Api.Reports.Pdf;
+namespace Governance.Pdf;
 
-internal enum OpKind { Text, Fill, Line }
+public enum OpKind { Text, Fill, Line }
 
 /// <summary>One drawing instruction with absolute page coordinates (points, origin top-left, Y of text is its baseline).</summary>
-internal readonly record struct Op(OpKind Kind, float X, float Y, float X2, float Y2, SKColor Color, string? Text = null, TextStyle? Style = null, float Thickness = 0);
+public readonly record struct Op(OpKind Kind, float X, float Y, float X2, float Y2, SKColor Color, string? Text = null, TextStyle? Style = null, float Thickness = 0);
 
 /// <summary>
 /// The layout cursor: blocks ask it for room, it starts a new page when there is none and collects each page's ops.
 /// A band flow (header, footer) never breaks; it only measures and collects.
 /// </summary>
-internal sealed class Flow
+public sealed class Flow
 {
     readonly Func<int, (float Top, float Bottom)>? contentArea;
     float top;

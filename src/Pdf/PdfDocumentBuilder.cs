@@ -1,12 +1,12 @@
 using SkiaSharp;
 
-namespace Governance.Api.Reports.Pdf;
+namespace Governance.Pdf;
 
 /// <summary>
 /// Collects a report's blocks and page furniture and renders them in two passes: layout decides every page
 /// (so the page count is known), then each page is drawn with its header and footer ("Page x of y").
 /// </summary>
-internal sealed class PdfDocumentBuilder
+public sealed class PdfDocumentBuilder
 {
     public static readonly SKSize A4 = new(595.28f, 841.89f);
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Governance.Api.Reports.Pdf;
+namespace Governance.Pdf;
 
 /// <summary>
 /// Skia writes two things that vary between runs or hosts:
@@ -13,7 +13,7 @@ namespace Governance.Api.Reports.Pdf;
 /// the cross-reference table, so no offset moves; Skia writes it as a hex or a literal string, whichever is shorter).</item>
 /// </list>
 /// </summary>
-internal static class PdfFixups
+public static class PdfFixups
 {
     public static void Write(Span<byte> pdf, PdfMetadata metadata, Stream output)
     {

@@ -1,14 +1,14 @@
 using SkiaSharp;
 
-namespace Governance.Api.Reports.Pdf;
+namespace Governance.Pdf;
 
 /// <summary>A piece of document content; it lays itself out on the flow, which breaks pages for it.</summary>
-internal abstract record Block
+public abstract record Block
 {
     internal abstract void Layout(Flow flow);
 }
 
-internal sealed record Heading(string Text, int Level = 1) : Block
+public sealed record Heading(string Text, int Level = 1) : Block
 {
     internal override void Layout(Flow flow)
     {
@@ -27,7 +27,7 @@ internal sealed record Heading(string Text, int Level = 1) : Block
     }
 }
 
-internal sealed record Paragraph(IReadOnlyList<Span> Spans, TextStyle? Style = null, TextAlign Align = TextAlign.Left) : Block
+public sealed record Paragraph(IReadOnlyList<Span> Spans, TextStyle? Style = null, TextAlign Align = TextAlign.Left) : Block
 {
     public Paragraph(string text, TextStyle? style = null, TextAlign align = TextAlign.Left) : this([new Span(text)], style, align) { }
 
@@ -40,7 +40,7 @@ internal sealed record Paragraph(IReadOnlyList<Span> Spans, TextStyle? Style = n
 }
 
 /// <summary>Label column and a value column whose text wraps; for the facts at the head of a report.</summary>
-internal sealed record KeyValues(IReadOnlyList<(string Label, string Value)> Items) : Block
+public sealed record KeyValues(IReadOnlyList<(string Label, string Value)> Items) : Block
 {
     internal override void Layout(Flow flow)
     {
@@ -55,7 +55,7 @@ internal sealed record KeyValues(IReadOnlyList<(string Label, string Value)> Ite
 }
 
 /// <param name="Width">Points when <paramref name="Fixed"/>, otherwise a share of what the fixed columns leave.</param>
-internal sealed record TableColumn(string Header, float Width = 1, bool Fixed = false, TextAlign Align = TextAlign.Left, TextStyle? Style = null)
+public sealed record TableColumn(string Header, float Width = 1, bool Fixed = false, TextAlign Align = TextAlign.Left, TextStyle? Style = null)
 {
     public static TableColumn Relative(string header, float weight = 1, TextAlign align = TextAlign.Left, TextStyle? style = null) =>
         new(header, weight, false, align, style);
@@ -64,7 +64,7 @@ internal sealed record TableColumn(string Header, float Width = 1, bool Fixed = 
         new(header, points, true, align, style);
 }
 
-internal sealed record Table(IReadOnlyList<TableColumn> Columns, IReadOnlyList<IReadOnlyList<string>> Rows, bool Zebra = true) : Block
+public sealed record Table(IReadOnlyList<TableColumn> Columns, IReadOnlyList<IReadOnlyList<string>> Rows, bool Zebra = true) : Block
 {
     internal override void Layout(Flow flow)
     {
@@ -83,7 +83,7 @@ internal sealed record Table(IReadOnlyList<TableColumn> Columns, IReadOnlyList<I
 }
 
 /// <summary>Fixed-pitch text on a tinted panel, for hashes and identifiers; breaks by character where it must.</summary>
-internal sealed record Monospace(string Text) : Block
+public sealed record Monospace(string Text) : Block
 {
     const float Pad = 5;
 
@@ -116,12 +116,12 @@ internal sealed record Monospace(string Text) : Block
     }
 }
 
-internal sealed record Spacer(float Height) : Block
+public sealed record Spacer(float Height) : Block
 {
     internal override void Layout(Flow flow) => flow.Gap(Height);
 }
 
-internal sealed record PageBreak : Block
+public sealed record PageBreak : Block
 {
     internal override void Layout(Flow flow)
     {
@@ -130,7 +130,7 @@ internal sealed record PageBreak : Block
 }
 
 /// <summary>A horizontal line across the column.</summary>
-internal sealed record Rule(float Thickness = 0.5f, SKColor? Color = null) : Block
+public sealed record Rule(float Thickness = 0.5f, SKColor? Color = null) : Block
 {
     internal override void Layout(Flow flow)
     {
@@ -141,7 +141,7 @@ internal sealed record Rule(float Thickness = 0.5f, SKColor? Color = null) : Blo
 }
 
 /// <summary>One line with text at the left edge, centre and right edge; made for headers and footers.</summary>
-internal sealed record TextRow(string Left, string Center = "", string Right = "", TextStyle? Style = null) : Block
+public sealed record TextRow(string Left, string Center = "", string Right = "", TextStyle? Style = null) : Block
 {
     internal override void Layout(Flow flow)
     {

@@ -1,14 +1,14 @@
-namespace Governance.Api.Reports.Pdf;
+namespace Governance.Pdf;
 
 /// <summary>A run of text in one style; a null style means the enclosing block's style.</summary>
-internal sealed record Span(string Text, TextStyle? Style = null);
+public sealed record Span(string Text, TextStyle? Style = null);
 
-internal readonly record struct Fragment(string Text, TextStyle Style, float X, float Width);
+public readonly record struct Fragment(string Text, TextStyle Style, float X, float Width);
 
 /// <param name="Baseline">Distance from the line's top to its baseline.</param>
-internal readonly record struct Line(int First, int Count, float Width, float Height, float Baseline);
+public readonly record struct Line(int First, int Count, float Width, float Height, float Baseline);
 
-internal sealed class WrappedText
+public sealed class WrappedText
 {
     public List<Line> Lines { get; } = [];
     public List<Fragment> Fragments { get; } = [];
@@ -27,7 +27,7 @@ internal sealed class WrappedText
 /// Greedy line breaking by measured width. Breaks at spaces and explicit newlines; a word wider than the line
 /// (a 64-hex hash, a long URL) is broken by character, preferring just after a URL separator.
 /// </summary>
-internal sealed class TextLayout
+public sealed class TextLayout
 {
     const string SoftBreaks = "/-_?&=.,;:";
 

@@ -1,14 +1,14 @@
-namespace Governance.Api.Reports.Pdf;
+namespace Governance.Pdf;
 
 /// <summary>One report: a class fed its read model that composes blocks onto the builder.</summary>
-internal interface IReportDocument
+public interface IReportDocument
 {
     PdfMetadata Metadata { get; }
     void Compose(PdfDocumentBuilder document);
 }
 
 /// <param name="CreatedAt">Taken from the caller, never the clock, so the same report renders to the same bytes.</param>
-internal sealed record PdfMetadata(string Title, string Author, DateTimeOffset CreatedAt)
+public sealed record PdfMetadata(string Title, string Author, DateTimeOffset CreatedAt)
 {
     public string Subject { get; init; } = "";
     public IReadOnlyList<string> Keywords { get; init; } = [];
@@ -20,4 +20,4 @@ internal sealed record PdfMetadata(string Title, string Author, DateTimeOffset C
     public bool PdfA { get; init; } = true;
 }
 
-internal readonly record struct PageInfo(int Number, int Total);
+public readonly record struct PageInfo(int Number, int Total);

@@ -1,6 +1,6 @@
-using Governance.Api.Reports.Pdf;
+using Governance.Pdf;
 
-namespace Governance.Api.Tests.Reports.Pdf;
+namespace Governance.Pdf.Tests;
 
 public sealed class TextLayoutTests
 {

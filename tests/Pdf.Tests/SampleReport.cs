@@ -1,7 +1,7 @@
 using System.Globalization;
-using Governance.Api.Reports.Pdf;
+using Governance.Pdf;
 
-namespace Governance.Api.Tests.Reports.Pdf;
+namespace Governance.Pdf.Tests;
 
 /// <summary>A report shaped like the compliance report, to exercise every block through <see cref="IReportDocument"/>.</summary>
 internal sealed class SampleReport(SampleReport.Model model) : IReportDocument

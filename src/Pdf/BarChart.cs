@@ -1,12 +1,12 @@
 using System.Globalization;
 using SkiaSharp;
 
-namespace Governance.Api.Reports.Pdf;
+namespace Governance.Pdf;
 
-internal sealed record Bar(string Label, double Value);
+public sealed record Bar(string Label, double Value);
 
 /// <summary>Vertical bars from zero with a value axis of a few round ticks; negative values are drawn as zero.</summary>
-internal sealed record BarChart(string Title, IReadOnlyList<Bar> Bars, string Unit = "", float Height = 150) : Block
+public sealed record BarChart(string Title, IReadOnlyList<Bar> Bars, string Unit = "", float Height = 150) : Block
 {
     internal override void Layout(Flow flow)
     {

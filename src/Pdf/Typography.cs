@@ -1,18 +1,18 @@
 using SkiaSharp;
 
-namespace Governance.Api.Reports.Pdf;
+namespace Governance.Pdf;
 
-internal enum TextAlign { Left, Center, Right }
+public enum TextAlign { Left, Center, Right }
 
 /// <param name="LineHeight">Multiple of <paramref name="Size"/> one line occupies.</param>
-internal sealed record TextStyle(FontKind Font, float Size, SKColor Color, float LineHeight = 1.4f)
+public sealed record TextStyle(FontKind Font, float Size, SKColor Color, float LineHeight = 1.4f)
 {
     public float LineSpacing => Size * LineHeight;
     public TextStyle WithColor(SKColor color) => this with { Color = color };
 }
 
 /// <summary>The one place text styles and colours are defined; blocks and reports refer to these names.</summary>
-internal static class Typography
+public static class Typography
 {
     public static readonly SKColor Ink = new(0x1D, 0x24, 0x2C);
     public static readonly SKColor Muted = new(0x5F, 0x6B, 0x78);

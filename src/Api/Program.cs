@@ -1,6 +1,5 @@
 using FastEndpoints;
 using FluentValidation.Results;
-using Governance.Api;
 using Governance.Api.Auth;
 using Governance.Api.Features.Company;
 using Governance.Api.Features.Deployments;

@@ -25,9 +25,6 @@ public static class Json
 
     public static readonly JsonSerializerOptions Options = Create();
 
-    public static T Clone<T>(T value) =>
-        JsonSerializer.Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(value, Options), Options)!;
-
     private static void TagRuleKinds(JsonTypeInfo info)
     {
         if (info.Type != typeof(Rule)) return;

@@ -124,16 +124,25 @@ public sealed record Reply(int Status, JsonNode? Body, string Text, string ETag,
 }
 
 /// <summary>
-/// Real time plus what the test adds: waivers lapse and months pass without sleeping, while instants still line up
-/// with PostgreSQL's own event timestamps, which asOf queries read.
+/// The Api's clock in tests: it starts at the real instant (tokens carry real times, and "today" is today) and then
+/// stands still until a test moves it, so waivers lapse and months pass without sleeping and two readings of the clock
+/// never straddle a second. Event timestamps come from it too (Marten's QuickWithServerTimestamps), so as-of instants
+/// are the test's to choose.
 /// </summary>
 public sealed class TestClock : TimeProvider
 {
-    private TimeSpan _offset;
+    private readonly Lock _lock = new();
+    private DateTimeOffset _now = DateTimeOffset.UtcNow;
 
-    public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + _offset;
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_lock) return _now;
+    }
 
-    public void Advance(TimeSpan by) => _offset += by;
+    public void Advance(TimeSpan by)
+    {
+        lock (_lock) _now += by;
+    }
 
     public DateOnly Today => DateOnly.FromDateTime(GetUtcNow().UtcDateTime);
 }

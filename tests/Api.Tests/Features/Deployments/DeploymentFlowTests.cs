@@ -64,7 +64,7 @@ public sealed class DeploymentFlowTests(ApiFixture api) : IClassFixture<ApiFixtu
         var trailBefore = await api.Get($"/deployments/{id}/events", "auditor");
         var registeredAt = DateTimeOffset.Parse((string)trailBefore.Json["events"]![1]!["time"]!);
 
-        await Task.Delay(20); // event timestamps come from PostgreSQL's clock; make the two instants distinct
+        api.Clock.Advance(TimeSpan.FromSeconds(1)); // two distinct instants on the Api's clock, which stamps the events
         var moved = await api.Post($"/deployments/{id}/usage", "architect", new { regions = new[] { "us-east-1" } });
         Assert.Equal("non_compliant", (string?)moved.Json["assessment"]!["verdict"]);
 

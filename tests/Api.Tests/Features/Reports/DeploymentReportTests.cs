@@ -87,7 +87,7 @@ public sealed class DeploymentReportTests(ApiFixture api) : IClassFixture<ApiFix
     {
         var id = await DeploymentWithHistory("report-asof");
         var before = DateTimeOffset.Parse((string)(await api.Get($"/deployments/{id}/events", "auditor")).Json["events"]!.AsArray().Last()!["time"]!);
-        await Task.Delay(20);
+        api.Clock.Advance(TimeSpan.FromSeconds(1));
         await api.Post($"/deployments/{id}/usage", "architect", new { regions = new[] { "eu-west-1" } });
 
         var (_, then, _) = await api.Download($"/deployments/{id}/report?asOf={Uri.EscapeDataString(before.AddTicks(10).ToString("O"))}", "auditor");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Governance.Policies.Catalog;
 
 namespace Governance.Policies.Evaluation;
@@ -53,9 +54,14 @@ public static partial class Evaluator
             $"(source: {entry.Source}). {consequence}; correct the declaration, or the catalog if it is the one that is wrong.",
             Facts(("repo", entry.Repo), ("field", field), ("declared", declared), ("catalog", catalogued), ("source", entry.Source.ToString())));
 
-    /// <summary>The kinds of term a license imposes beyond notices: what a license that lacks them would relax.</summary>
-    private static HashSet<string> TermKinds(License license) =>
-        license.Clauses.Select(c => TermKind(c.Rule)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+    /// <summary>
+    /// The kinds of term a license imposes beyond notices: what a license that lacks them would relax. A license never
+    /// changes once parsed, so its kinds are worked out once.
+    /// </summary>
+    private static IReadOnlySet<string> TermKinds(License license) =>
+        Kinds.GetValue(license, l => l.Clauses.Select(c => TermKind(c.Rule)).OfType<string>().ToHashSet(StringComparer.Ordinal));
+
+    private static readonly ConditionalWeakTable<License, IReadOnlySet<string>> Kinds = new();
 
     private static string? TermKind(Rule rule) => rule switch
     {

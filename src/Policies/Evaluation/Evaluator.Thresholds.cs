@@ -86,27 +86,33 @@ public static partial class Evaluator
         }
 
         var conductedWords = string.Join(" and ", conducted.Select(BusinessWords));
-        var facts = new List<(string, string)> { ("businesses", listed), ("declaredBusinesses", declared), ("conducted", conductedWords) };
+        var facts = Facts(("businesses", listed), ("declaredBusinesses", declared), ("conducted", conductedWords));
+        var above = "";
         if (rule.Revenue is { } revenue)
         {
             var month = MeasuredMonth(rule.Timing, terms, context.Input.On);
             var (value, basis) = Measure(revenue, rule.Timing, month, terms, context);
-            facts.AddRange([("metric", Words(revenue.Metric)), ("limit", Number(revenue.Limit)), ("basis", basis),
-                ("measured", value is null ? "not reported" : Number(value.Value)), ("timing", Words(rule.Timing))]);
+            facts["metric"] = Words(revenue.Metric);
+            facts["limit"] = Number(revenue.Limit);
+            facts["timing"] = Words(rule.Timing);
+            facts["basis"] = basis;
+            facts["measured"] = value is null ? "not reported" : Number(value.Value);
             if (value is null)
             {
+                facts["missing"] = basis;
                 findings.Add(new Finding(FindingCodes.ThresholdFactsMissing, Severity.Obligation, clause.Id,
                     $"{license.Name} gates a {conductedWords} business above {Number(revenue.Limit)} of {Words(revenue.Metric)}; " +
-                    $"no figures were reported for {basis}.", Facts([.. facts, ("missing", basis)])));
+                    $"no figures were reported for {basis}.", facts));
                 return;
             }
             if (!revenue.IsExceededBy(value.Value))
             {
                 findings.Add(new Finding(FindingCodes.ThresholdWithinLimit, Severity.Info, clause.Id,
                     $"The company conducts a {conductedWords} business, but its {Words(revenue.Metric)} of {Number(value.Value)} ({basis}) " +
-                    $"is within {license.Name}'s limit of {Number(revenue.Limit)}.", Facts([.. facts])));
+                    $"is within {license.Name}'s limit of {Number(revenue.Limit)}.", facts));
                 return;
             }
+            above = $" whose {Words(revenue.Metric)} of {Number(value.Value)} ({basis}) exceeds {Number(revenue.Limit)}";
         }
 
         var consequence = rule.Consequence switch
@@ -115,12 +121,12 @@ public static partial class Evaluator
             ThresholdConsequence.NoRights => "gets no rights under the license",
             _ => "needs a separate agreement with the licensor before using the model or its derivatives for any commercial purpose",
         };
-        var above = rule.Revenue is { } r ? $" whose {Words(r.Metric)} of {facts.First(f => f.Item1 == "measured").Item2} exceeds {Number(r.Limit)}" : "";
+        facts["consequence"] = Words(rule.Consequence);
         findings.Add(new Finding(FindingCodes.BusinessGate, Severity.Blocking, clause.Id,
             $"Under {license.Name}, a licensee that, with its affiliates, conducts a {listed} business{above} {consequence}. " +
             $"The company conducts a {conductedWords} business" +
             $"{(usage.OffersModelApi == true ? " (this deployment offers the model to third parties as an API)" : "")}.",
-            Facts([.. facts, ("consequence", Words(rule.Consequence))])));
+            facts));
     }
 
     private static YearMonth MeasuredMonth(ThresholdTiming timing, Terms terms, DateOnly on) => timing switch

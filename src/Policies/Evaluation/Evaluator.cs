@@ -365,7 +365,7 @@ public static partial class Evaluator
             findings.Add(new Finding(FindingCodes.OriginDenied, Severity.Blocking, DeniedOriginsClause,
                 $"Company rule: models originating in {model.Origin} are not permitted.",
                 Facts(("origin", model.Origin), ("deniedOrigins", string.Join(", ", denied)))));
-        else if (context.Lineage.Carriers.Values.Distinct().FirstOrDefault(c => denied.Contains(c.Origin, StringComparer.OrdinalIgnoreCase)) is { } ancestor)
+        else if (denied.Count > 0 && context.Lineage.Carriers.Values.Distinct().FirstOrDefault(c => denied.Contains(c.Origin, StringComparer.OrdinalIgnoreCase)) is { } ancestor)
             findings.Add(new Finding(FindingCodes.OriginDenied, Severity.Blocking, DeniedOriginsClause,
                 $"Company rule: models originating in {ancestor.Origin} are not permitted, and this model derives from {ancestor.Repo}, which does.",
                 Facts(("origin", model.Origin), ("ancestor", ancestor.Repo), ("ancestorOrigin", ancestor.Origin), ("deniedOrigins", string.Join(", ", denied)))));

@@ -33,6 +33,21 @@ public sealed class LineageTests
     }
 
     [Fact]
+    public void the_same_fine_tune_renamed_and_shipped_under_the_llama_license_with_its_credit_is_only_conditional()
+    {
+        var a = ApacheFineTuneOfLlama
+            .WithModel(m => m with { LicenseId = "llama3.1", DistributedName = "Llama-Acme-Support-8B" })
+            .WithUsage(u => u with { DisplaysAttribution = true })
+            .WithFigures(new MonthlyFigures(new YearMonth(2024, 6), 1_200_000, 0m)) with { License = TestCatalog.Get("llama3.1") };
+
+        var assessment = a.Evaluate();
+
+        assessment.AssertNo(FindingCodes.LicenseConflict);
+        Assert.Equal(Severity.Info, assessment.Single(FindingCodes.DerivativeNaming).Severity);
+        Assert.Equal(Verdict.Conditional, assessment.Verdict);
+    }
+
+    [Fact]
     public void every_inherited_finding_names_its_license_the_base_model_and_the_path()
     {
         var a = ApacheFineTuneOfLlama.Evaluate();

@@ -49,4 +49,16 @@ public static class ModelNames
         var (words, required) = (Words(name), Words(prefix));
         return required.Count > 0 && words.Count >= required.Count && required.Select((w, i) => words[i] == w).All(x => x);
     }
+
+    /// <summary>
+    /// A model's name without organisation or URL path, case and separators, for matching names written differently:
+    /// "meta-llama/Llama-3.1-8B", "Llama-3.1-8B" and "Llama 3.1 8B" agree.
+    /// </summary>
+    public static string Key(string? model)
+    {
+        if (string.IsNullOrWhiteSpace(model)) return "";
+        var s = model.Trim().TrimEnd('/');
+        s = s[(s.LastIndexOf('/') + 1)..].ToLowerInvariant();
+        return string.Concat(s.Where(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '.' or '+'));
+    }
 }

@@ -26,4 +26,14 @@ public sealed class ModelNamesTests
         Assert.Equal("llama 3 1 nemotron nano 8 b v 1", ModelNames.Reading("Llama-3.1-Nemotron-Nano-8B-v1"));
         Assert.Equal("llama guard", ModelNames.Reading("LlamaGuard"));
     }
+
+    [Theory]
+    [InlineData("meta-llama/Llama-3.1-8B")]
+    [InlineData("Llama 3.1 8B")]
+    [InlineData("llama_3.1-8b")]
+    [InlineData("https://huggingface.co/meta-llama/Llama-3.1-8B/")]
+    public void names_written_differently_share_one_key(string name)
+    {
+        Assert.Equal("llama3.18b", ModelNames.Key(name));
+    }
 }

@@ -9,14 +9,21 @@ namespace Governance.Policies.Catalog;
 public sealed class ModelCatalog
 {
     private readonly Dictionary<string, CatalogModel> _byKey;
+    private readonly Dictionary<string, CatalogModel?> _byName;
 
     public ModelCatalog(IEnumerable<CatalogModel> models, string version)
     {
         Models = models.OrderBy(m => m.Repo, StringComparer.OrdinalIgnoreCase).ToList();
         _byKey = new Dictionary<string, CatalogModel>(StringComparer.Ordinal);
+        _byName = new Dictionary<string, CatalogModel?>(StringComparer.Ordinal);
         foreach (var model in Models)
             foreach (var name in model.Aliases.Prepend(model.Repo))
+            {
                 _byKey.TryAdd(Key(name), model);
+                // A name two models share identifies neither.
+                var key = ModelNames.Key(name);
+                _byName[key] = _byName.TryGetValue(key, out var other) && other != model ? null : model;
+            }
         Version = version;
     }
 
@@ -28,6 +35,12 @@ public sealed class ModelCatalog
 
     /// <summary>A model by its repository id or an alias, however it is cased or linked (<c>https://huggingface.co/…</c>).</summary>
     public CatalogModel? Find(string repo) => _byKey.GetValueOrDefault(Key(repo));
+
+    /// <summary>
+    /// A model by a name as a deployment or a model file writes it ("Llama 3.1 8B", "Llama-3.1-8B"): its repository id
+    /// or an alias first, else the one catalogued model whose name reads the same without organisation, case or separators.
+    /// </summary>
+    public CatalogModel? FindByName(string name) => Find(name) ?? _byName.GetValueOrDefault(ModelNames.Key(name));
 
     /// <summary>
     /// Parses and validates model files given as (file name, text), against the license catalog their license ids must

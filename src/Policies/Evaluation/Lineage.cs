@@ -21,8 +21,8 @@ public sealed record Lineage(
 
     /// <summary>
     /// Resolves the lineage of a deployment's model: the catalog entry for <see cref="ModelFacts.Repo"/>, then, breadth
-    /// first, the base models it and the deployment name, each license once (the nearest carrier wins). Pure: the same
-    /// facts and catalogs give the same lineage.
+    /// first, the base models it and the deployment name (as repository ids, or names that identify one catalogued
+    /// model), each license once (the nearest carrier wins). Pure: the same facts and catalogs give the same lineage.
     /// </summary>
     public static Lineage Resolve(ModelFacts model, ModelCatalog models, LicenseCatalog licenses)
     {
@@ -51,7 +51,7 @@ public sealed record Lineage(
             model.BaseModels.Concat(entry?.BaseModels ?? []).Select(b => (b, (IReadOnlyList<string>)[start])));
         while (queue.TryDequeue(out var next))
         {
-            var parent = models.Find(next.Name);
+            var parent = models.FindByName(next.Name);
             if (parent is null)
             {
                 if (!unresolved.Contains(next.Name, StringComparer.OrdinalIgnoreCase)) unresolved.Add(next.Name);

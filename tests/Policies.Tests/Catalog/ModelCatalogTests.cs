@@ -90,6 +90,16 @@ public sealed class ModelCatalogTests
     }
 
     [Fact]
+    public void a_name_two_catalogued_models_share_finds_neither()
+    {
+        var twins = Parse(("acme.yaml", Valid), ("other.yaml", Valid.Replace("acme/", "other/")));
+
+        Assert.Null(twins.FindByName("Acme 7B"));
+        Assert.Equal("other/Acme-7B", twins.FindByName("other/Acme-7B")?.Repo);
+        Assert.Equal("acme/Acme-7B", Parse(("acme.yaml", Valid)).FindByName("Acme 7B")?.Repo);
+    }
+
+    [Fact]
     public void family_values_are_defaults_that_a_model_may_override()
     {
         var catalog = Parse(("acme.yaml", Valid.Replace("    baseModels: [acme/Acme-7B]", "    baseModels: [acme/Acme-7B]\n    license: mit\n    modality: multimodal")));

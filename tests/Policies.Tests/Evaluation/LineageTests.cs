@@ -166,6 +166,18 @@ public sealed class LineageTests
         Assert.Equal("acme/Acme-Base-7B", finding.Facts["model"]);
     }
 
+    [Theory]
+    [InlineData("Llama 3.1 8B")]
+    [InlineData("Llama-3.1-8B")]
+    [InlineData("https://huggingface.co/meta-llama/Llama-3.1-8B")]
+    public void a_base_model_named_as_a_model_file_names_it_is_resolved_when_one_catalogued_model_reads_the_same(string written)
+    {
+        var a = Scenario.For("apache-2.0").WithModel(m => m with { IsDerivative = true, BaseModels = [written] }).WithModelCatalog().Evaluate();
+
+        a.AssertNo(FindingCodes.LineageUnresolved);
+        Assert.Equal("meta-llama/Llama-3.1-8B", a.Single(FindingCodes.LicenseConflict).Facts["inheritedFrom"]);
+    }
+
     [Fact]
     public void a_repository_id_the_catalog_does_not_hold_is_reported_too()
     {

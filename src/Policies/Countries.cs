@@ -3,6 +3,9 @@ namespace Governance.Policies;
 /// <summary>ISO 3166-1 alpha-2 country codes, and the EU membership that geographic license clauses refer to.</summary>
 public static class Countries
 {
+    /// <summary>How license clauses name every EU member state at once.</summary>
+    public const string EuropeanUnion = "EU";
+
     public static readonly IReadOnlySet<string> EuMembers = new HashSet<string>(StringComparer.Ordinal)
     {
         "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
@@ -26,7 +29,12 @@ public static class Countries
 
     public static bool IsCountry(string? code) => code is not null && Codes.Contains(code);
 
-    /// <summary>Whether a domicile falls in a place a clause names: a country code, or "EU" for any member state.</summary>
-    public static bool IsIn(string domicile, string place) =>
-        place == "EU" ? EuMembers.Contains(domicile) : string.Equals(domicile, place, StringComparison.Ordinal);
+    /// <summary>
+    /// Whether a country falls in a place a clause names: a country code, or "EU" for any member state. The EEA and EFTA
+    /// states (Norway, Iceland, Liechtenstein, Switzerland) are not in the EU.
+    /// </summary>
+    public static bool IsIn(string country, string place) =>
+        place == EuropeanUnion ? EuMembers.Contains(country) : string.Equals(country, place, StringComparison.Ordinal);
+
+    public static bool IsInAny(string country, IEnumerable<string> places) => places.Any(p => IsIn(country, p));
 }

@@ -2,11 +2,24 @@ namespace Governance.Policies;
 
 public enum Hosting { Internal, Saas, Redistributed }
 
+/// <summary>What the model itself accepts. A property of the model (Llama 4 Scout is multimodal even when a product only sends it text).</summary>
 public enum Modality { Text, Multimodal }
 
 /// <summary>What the deployment is for. Research and evaluation are what research-only and non-production licenses allow.</summary>
 public enum Purpose { Production, Research, Evaluation }
 
+/// <summary>
+/// Lines of business that some 2026 licenses gate: a <c>ModelAsAService</c> business gives third parties inference or
+/// fine-tuning they control (an API, a hosted endpoint); an <c>AiWorkAssistant</c> business sells an independent
+/// AI product for coding or office productivity (Qwen's definition).
+/// </summary>
+public enum BusinessActivity { ModelAsAService, AiWorkAssistant }
+
+/// <summary>
+/// The model as declared for a deployment. <see cref="Repo"/> is the repository id it was registered by
+/// (<c>meta-llama/Llama-3.1-8B-Instruct</c>); when the model catalog knows it, the catalog's release date, origin and
+/// modality are what the evaluator uses, and declared values that contradict them are reported.
+/// </summary>
 public sealed record ModelFacts(
     string Name,
     string LicenseId,
@@ -17,8 +30,13 @@ public sealed record ModelFacts(
     bool IsDerivative,
     IReadOnlyList<string> BaseModels,
     string? DistributedName,
-    int? ContextLength = null);
+    int? ContextLength = null,
+    string? Repo = null);
 
+/// <summary>
+/// How the product uses the model. Product figures are <c>null</c> until declared: a threshold that needs one stays
+/// open rather than reading an undeclared value as zero.
+/// </summary>
 public sealed record UsageFacts(
     bool Commercial,
     Hosting Hosting,
@@ -27,8 +45,11 @@ public sealed record UsageFacts(
     bool DisplaysAttribution,
     bool TrainsOtherModels,
     IReadOnlyList<string> FieldsOfUse,
-    long MonthlyActiveUsers,
-    Purpose Purpose = Purpose.Production)
+    long? MonthlyActiveUsers,
+    Purpose Purpose = Purpose.Production,
+    decimal? MonthlyRevenueUsd = null,
+    bool? OffersModelApi = null,
+    IReadOnlyList<string>? UserCountries = null)
 {
     /// <summary>Whether the model, or a service built on it, reaches anyone outside the company.</summary>
     public bool ReachesThirdParties() => Hosting is Hosting.Saas or Hosting.Redistributed;
@@ -39,8 +60,17 @@ public sealed record DeploymentFacts(ModelFacts Model, UsageFacts Usage);
 /// <summary>One month of company-wide figures (licensee and affiliates).</summary>
 public sealed record MonthlyFigures(YearMonth Month, long MonthlyActiveUsers, decimal MonthlyRevenueUsd);
 
-/// <summary>The company as known at the time of assessment: its domicile and the usage it has reported.</summary>
-public sealed record CompanyFacts(string Name, string? Domicile, IReadOnlyList<MonthlyFigures> Usage)
+/// <summary>
+/// The company as known at the time of assessment: its domicile (principal place of business), the usage it has
+/// reported, whether it is a commercial entity (the Mistral Research License excludes any distribution by one), and
+/// the lines of business it or its affiliates conduct (<c>null</c> until declared).
+/// </summary>
+public sealed record CompanyFacts(
+    string Name,
+    string? Domicile,
+    IReadOnlyList<MonthlyFigures> Usage,
+    bool CommercialEntity = true,
+    IReadOnlyList<BusinessActivity>? Businesses = null)
 {
     public static readonly CompanyFacts Unknown = new("", null, []);
 

@@ -25,6 +25,10 @@ public static class FindingCodes
     public const string LineageMismatch = "lineage-mismatch";
     public const string ArtifactMismatch = "artifact-mismatch";
     public const string ArtifactUnreadable = "artifact-unreadable";
+    public const string BusinessGate = "business-gate";
+    public const string ModelFactsMismatch = "model-facts-mismatch";
+    public const string LicenseConflict = "license-conflict";
+    public const string LineageUnresolved = "lineage-unresolved";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -32,5 +36,6 @@ public static class FindingCodes
         AttributionRequired, NoticeRequired, DerivativeNaming, OutputTrainingProhibited, HostingRestricted,
         GeographicRestriction, UseRestriction, UseRestrictionsPassdown, ResidencyViolation, OriginDenied,
         AttestationRequired, ThresholdWithinLimit, LicenseMismatch, LicenseUndeclared, LineageMismatch, ArtifactMismatch, ArtifactUnreadable,
+        BusinessGate, ModelFactsMismatch, LicenseConflict, LineageUnresolved,
     };
 }

@@ -28,6 +28,9 @@ public sealed record Scenario
     public IReadOnlyList<Waiver> Waivers { get; init; } = [];
     public DateOnly On { get; init; } = Today;
 
+    /// <summary>Whether the model catalog takes part, as it does once the Api wires it: lineage resolved from the real catalogs.</summary>
+    public bool UsesModelCatalog { get; init; }
+
     public static Scenario For(string licenseId) => new Scenario().WithLicense(licenseId);
 
     public Scenario WithLicense(string licenseId) =>
@@ -44,8 +47,26 @@ public sealed record Scenario
 
     public Scenario WithDomicile(string? domicile) => this with { Company = Company with { Domicile = domicile } };
 
+    public Scenario WithCompany(Func<CompanyFacts, CompanyFacts> change) => this with { Company = change(Company) };
+
+    /// <summary>
+    /// The deployment registered by repository id: the model facts come from the model catalog (as the Api fills them),
+    /// with <paramref name="declare"/> changing what the architect typed, and the lineage is resolved.
+    /// </summary>
+    public Scenario Registered(string repo, Func<ModelFacts, ModelFacts>? declare = null)
+    {
+        var facts = TestCatalog.Model(repo).Declare(Model.ArtifactSha256);
+        facts = declare?.Invoke(facts) ?? facts;
+        return this with { Model = facts, License = TestCatalog.Instance.Find(facts.LicenseId), UsesModelCatalog = true };
+    }
+
+    /// <summary>Hand-typed facts, with the model catalog taking part (lineage from the declared base models).</summary>
+    public Scenario WithModelCatalog() => this with { UsesModelCatalog = true };
+
+    public Lineage? Lineage => UsesModelCatalog ? Governance.Policies.Evaluation.Lineage.Resolve(Model, TestCatalog.Models, TestCatalog.Instance) : null;
+
     public Assessment Evaluate() => Evaluator.Evaluate(
-        new EvaluationInput(License, new DeploymentFacts(Model, Usage), Company, Rules, Attestation, Waivers, On));
+        new EvaluationInput(License, new DeploymentFacts(Model, Usage), Company, Rules, Attestation, Waivers, On, Lineage));
 }
 
 public static class AssessmentExtensions

@@ -2,16 +2,24 @@ using Governance.Policies.Catalog;
 
 namespace Governance.Policies.Tests;
 
-/// <summary>The real catalog from the repository's policies/ folder, loaded once.</summary>
+/// <summary>The real catalogs from the repository's policies/ folder (licenses and models), loaded once.</summary>
 public static class TestCatalog
 {
-    private static readonly Lazy<LicenseCatalog> Lazy = new(() => LicenseCatalog.Parse(
-        Directory.EnumerateFiles(Path.Combine(PoliciesDir, "licenses"), "*.yaml")
-            .Select(f => new CatalogSource(Path.GetFileName(f), File.ReadAllText(f)))));
+    private static readonly Lazy<LicenseCatalog> Lazy = new(() => LicenseCatalog.Parse(Sources("licenses")));
+
+    private static readonly Lazy<ModelCatalog> LazyModels = new(() => ModelCatalog.Parse(Sources("models"), Instance));
 
     public static LicenseCatalog Instance => Lazy.Value;
 
+    public static ModelCatalog Models => LazyModels.Value;
+
     public static License Get(string id) => Instance.Find(id) ?? throw new InvalidOperationException($"catalog has no '{id}'");
+
+    public static CatalogModel Model(string repo) => Models.Find(repo) ?? throw new InvalidOperationException($"model catalog has no '{repo}'");
+
+    private static IEnumerable<CatalogSource> Sources(string folder) =>
+        Directory.EnumerateFiles(Path.Combine(PoliciesDir, folder), "*.yaml")
+            .Select(f => new CatalogSource(Path.GetFileName(f), File.ReadAllText(f)));
 
     public static string PoliciesDir
     {

@@ -1,6 +1,10 @@
 namespace Governance.Policies.Catalog;
 
-/// <summary>One license as the catalog knows it: who grants it, where the text lives, and its clauses.</summary>
+/// <summary>
+/// One license as the catalog knows it: who grants it, where the text lives, and its clauses. <see cref="VersionDate"/>
+/// is the date the license text itself names for its version ("Llama 3.1 Version Release Date: July 23, 2024"), which
+/// anchors a release-snapshot threshold whatever date a fine-tune or a point release carries.
+/// </summary>
 public sealed record License(
     string Id,
     string Name,
@@ -9,7 +13,8 @@ public sealed record License(
     Uri Source,
     Confidence Confidence,
     string? GoverningLaw,
-    IReadOnlyList<Clause> Clauses)
+    IReadOnlyList<Clause> Clauses,
+    DateOnly? VersionDate = null)
 {
     public Clause? FindClause(string clauseId) => Clauses.FirstOrDefault(c => c.Id == clauseId);
 }

@@ -50,9 +50,10 @@ public sealed class LicenseCatalog
         return new LicenseCatalog(licenses.Select(l => l.License), VersionOf(list));
     }
 
-    private static string Files(IEnumerable<string> files) => string.Join(", ", files.Distinct(StringComparer.Ordinal));
+    internal static string Files(IEnumerable<string> files) => string.Join(", ", files.Distinct(StringComparer.Ordinal));
 
-    private static string VersionOf(IEnumerable<CatalogSource> sources)
+    /// <summary><c>sha256:</c> and 16 hex digits over every file's name and text, in file-name order.</summary>
+    internal static string VersionOf(IEnumerable<CatalogSource> sources)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var source in sources)
@@ -74,8 +75,8 @@ public sealed record CatalogError(string File, string Problem)
     public override string ToString() => $"{File}: {Problem}";
 }
 
-public sealed class CatalogException(IReadOnlyList<CatalogError> errors)
-    : Exception("The license catalog is invalid:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  " + e)))
+public sealed class CatalogException(IReadOnlyList<CatalogError> errors, string catalog = "license catalog")
+    : Exception($"The {catalog} is invalid:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  " + e)))
 {
     public IReadOnlyList<CatalogError> Errors { get; } = errors;
 }

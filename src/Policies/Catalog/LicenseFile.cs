@@ -49,6 +49,7 @@ internal static class LicenseFile
             problems.Add($"source '{s}' is not an absolute URL");
         var confidence = problems.Enum<Confidence>(dto.Confidence, "confidence") ?? Confidence.Unverified;
         var commercial = problems.Enum<Commercial>(dto.Commercial, "commercial");
+        var versionDate = problems.Date(dto.VersionDate, "versionDate");
         if (dto.Clauses is not { Count: > 0 }) problems.Add("'clauses' must list at least one clause");
 
         var clauses = new List<Clause>();
@@ -68,7 +69,7 @@ internal static class LicenseFile
 
         CheckConsistency(commercial, clauses, problems);
         if (errors.Count > before) return null;
-        return new License(id!, name!, licensor!, country!, link!, confidence, dto.GoverningLaw, clauses);
+        return new License(id!, name!, licensor!, country!, link!, confidence, dto.GoverningLaw, clauses, versionDate);
     }
 
     /// <summary>The summary fields must agree with the clauses, or a reader of either is misled.</summary>
@@ -79,9 +80,10 @@ internal static class LicenseFile
             problems.Add("commercial is 'prohibited' but no clause has a use_limit rule");
         if (commercial is Commercial.Permitted or Commercial.Conditional && useLimits.Count > 0)
             problems.Add($"commercial is '{Naming.Snake(commercial.Value)}' but clause '{useLimits[0].Id}' limits use to {Naming.Snake(((UseLimitRule)useLimits[0].Rule).Limit.ToString())}");
-        var gates = clauses.Where(c => c.Rule is ThresholdRule { Consequence: not ThresholdConsequence.BrandingRequired } or GeographicRule or HostingRule).ToList();
+        var gates = clauses.Where(c => c.Rule is ThresholdRule { Consequence: not ThresholdConsequence.BrandingRequired }
+            or GeographicRule or TerritoryRule or HostingRule or BusinessGateRule).ToList();
         if (commercial == Commercial.Conditional && gates.Count == 0)
-            problems.Add("commercial is 'conditional' but no clause sets a threshold, hosting or geographic condition");
+            problems.Add("commercial is 'conditional' but no clause sets a threshold, hosting, geographic, territory or business condition");
         if (commercial == Commercial.Permitted && gates.Count > 0)
             problems.Add($"commercial is 'permitted' but clause '{gates[0].Id}' makes it conditional");
         if (useLimits.Select(c => ((UseLimitRule)c.Rule).Limit).Distinct().Count() > 1)
@@ -111,6 +113,17 @@ internal sealed class Problems(string file, List<CatalogError> errors)
         return null;
     }
 
+    /// <summary>An optional ISO date (YYYY-MM-DD); <c>null</c> when absent.</summary>
+    public DateOnly? Date(string? value, string field)
+    {
+        if (value is null) return null;
+        if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var date))
+            return date;
+        Add($"'{field}' has '{value}', expected a date in the form YYYY-MM-DD");
+        return null;
+    }
+
     public TEnum? Enum<TEnum>(string? value, string field) where TEnum : struct, Enum
     {
         if (value is null)
@@ -137,6 +150,7 @@ internal sealed class LicenseDto
     public string? Confidence { get; set; }
     public string? Commercial { get; set; }
     public string? GoverningLaw { get; set; }
+    public string? VersionDate { get; set; }
     public List<ClauseDto>? Clauses { get; set; }
 }
 
@@ -159,17 +173,21 @@ internal sealed class RuleDto
     public string? Consequence { get; set; }
     public string? BrandingText { get; set; }
     public bool CommercialOnly { get; set; }
+    // business_gate
+    public List<string>? Businesses { get; set; }
+    public ConditionDto? Revenue { get; set; }
     // use_limit
     public string? Use { get; set; }
     // attribution, notice, passdown
     public string? Text { get; set; }
     public string? Placement { get; set; }
     public string? AppliesWhen { get; set; }
+    public bool DerivativesOnly { get; set; }
     public string? What { get; set; }
     // derivative_naming, output_training
     public string? RequiredPrefix { get; set; }
     public string? Policy { get; set; }
-    // hosting, geographic, use_restriction
+    // hosting, territory, geographic, use_restriction
     public List<string>? Excluded { get; set; }
     public List<string>? ExcludedDomiciles { get; set; }
     public List<string>? Modalities { get; set; }
@@ -184,4 +202,5 @@ internal sealed class ConditionDto
     public string? Metric { get; set; }
     public string? Scope { get; set; }
     public decimal? Limit { get; set; }
+    public bool AtOrAbove { get; set; }
 }

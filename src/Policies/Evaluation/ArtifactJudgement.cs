@@ -46,8 +46,8 @@ internal static partial class ArtifactJudgement
     /// </summary>
     public static Finding? Lineage(IReadOnlyList<string> declaredBaseModels, ArtifactClaims file)
     {
-        var declared = declaredBaseModels.Select(ModelKey).Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal);
-        var undeclared = file.BaseModels.Where(b => ModelKey(b) is { Length: > 0 } key && !declared.Contains(key)).ToList();
+        var declared = declaredBaseModels.Select(ModelNames.Key).Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var undeclared = file.BaseModels.Where(b => ModelNames.Key(b) is { Length: > 0 } key && !declared.Contains(key)).ToList();
         if (undeclared.Count == 0) return null;
 
         return new Finding(FindingCodes.LineageMismatch, Severity.Blocking, Evaluator.ScanClause,
@@ -76,15 +76,6 @@ internal static partial class ArtifactJudgement
     // An SPDX expression ("MIT OR Apache-2.0") matches when any operand is the declared license.
     private static IEnumerable<string> SpdxOperands(string expression) =>
         SpdxOperator().Split(expression.Replace('(', ' ').Replace(')', ' ')).Where(o => !string.IsNullOrWhiteSpace(o));
-
-    /// <summary>A model's name without organisation or URL path, case and separators: "meta-llama/Llama-3.1-8B" and "Llama 3.1 8B" agree.</summary>
-    internal static string ModelKey(string? model)
-    {
-        if (string.IsNullOrWhiteSpace(model)) return "";
-        var s = model.Trim().TrimEnd('/');
-        s = s[(s.LastIndexOf('/') + 1)..];
-        return string.Concat(NonWord().Split(s.ToLowerInvariant()));
-    }
 
     private static bool IsBlankOrOther(string? license) =>
         string.IsNullOrWhiteSpace(license) || license.Trim().Equals("other", StringComparison.OrdinalIgnoreCase);

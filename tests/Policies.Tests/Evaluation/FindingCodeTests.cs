@@ -48,7 +48,8 @@ public sealed class FindingCodeTests
             () => Scenario.For("tongyi-qianwen").WithUsage(u => u with { TrainsOtherModels = true }),
             Severity.Blocking, "tongyi-qianwen#5b-outputs"),
         [FindingCodes.HostingRestricted] = new(
-            () => Scenario.For("falcon-180b-tii-1.0"), Severity.Blocking, "falcon-180b-tii-1.0#hosting-use"),
+            () => Scenario.For("falcon-180b-tii-1.0").WithUsage(u => u with { OffersModelApi = true }),
+            Severity.Blocking, "falcon-180b-tii-1.0#hosting-use"),
         [FindingCodes.GeographicRestriction] = new(
             () => Scenario.For("llama3.2").WithModel(m => m with { Modality = Modality.Multimodal }),
             Severity.Blocking, "llama3.2#aup-multimodal-eu"),
@@ -79,6 +80,18 @@ public sealed class FindingCodeTests
             () => Scenario.For("apache-2.0").WithModel(m => m with { Name = "Qwen3-8B", Origin = "CN" })
                 with { Rules = new CompanyRules([], ["CN"], false) },
             Severity.Blocking, Evaluator.DeniedOriginsClause),
+        [FindingCodes.BusinessGate] = new(
+            () => Scenario.For("qwen-community-1.0").WithCompany(c => c with { Businesses = [BusinessActivity.AiWorkAssistant] }),
+            Severity.Blocking, "qwen-community-1.0#2-maas-and-ai-work-assistant"),
+        [FindingCodes.ModelFactsMismatch] = new(
+            () => new Scenario().Registered("meta-llama/Llama-4-Scout-17B-16E-Instruct", m => m with { Modality = Modality.Text }),
+            Severity.Obligation, Evaluator.ModelFactsClausePrefix + "modality"),
+        [FindingCodes.LicenseConflict] = new(
+            () => Scenario.For("apache-2.0").WithModel(m => m with { IsDerivative = true, BaseModels = ["meta-llama/Llama-3.1-8B"] }).WithModelCatalog(),
+            Severity.Obligation, Evaluator.LicenseConflictClausePrefix + "llama3.1"),
+        [FindingCodes.LineageUnresolved] = new(
+            () => Scenario.For("apache-2.0").WithModel(m => m with { BaseModels = ["acme/Acme-Base-7B"] }).WithModelCatalog(),
+            Severity.Obligation, Evaluator.LineageUnresolvedClausePrefix + "acme/Acme-Base-7B"),
         [FindingCodes.AttestationRequired] = new(
             () => Scenario.For("apache-2.0") with { Rules = new CompanyRules([], [], true) },
             Severity.Obligation, Evaluator.AttestationClause),

@@ -86,24 +86,47 @@ public sealed class MistralTests
     }
 
     [Fact]
-    public void devstral_2_revenue_test_is_ongoing_and_uses_the_latest_reported_month()
+    public void devstral_2_revenue_test_reads_the_preceding_month_and_says_which()
     {
-        // Over the limit long ago, under it in the latest month: fine now.
+        // Assessed on 22 November 2026: the preceding month is October 2026, whatever else was reported.
         var shrunk = Devstral2.WithFigures(
             new MonthlyFigures(new YearMonth(2025, 11), 3_000_000, 30_000_000m),
             new MonthlyFigures(new YearMonth(2026, 10), 3_000_000, 5_000_000m)).Evaluate();
         shrunk.AssertNo(FindingCodes.RevenueThresholdExceeded);
-        Assert.Contains("2026-10", shrunk.Single(FindingCodes.ThresholdWithinLimit).Facts["measured"]);
+        var within = shrunk.Single(FindingCodes.ThresholdWithinLimit);
+        Assert.Contains("2026-10", within.Facts["measured"]);
+        Assert.Equal("2026-10", within.Facts["measuredMonth"]);
 
-        // Under the limit at release, over it in the latest month: blocked now. A month after the assessment
-        // date (a forecast) is not used.
+        // A month after the assessment date (a forecast) and the current, partial month are not the preceding month.
         var grown = Devstral2.WithFigures(
             new MonthlyFigures(new YearMonth(2025, 11), 3_000_000, 5_000_000m),
             new MonthlyFigures(new YearMonth(2026, 10), 3_000_000, 21_000_000m),
+            new MonthlyFigures(new YearMonth(2026, 11), 3_000_000, 1_000_000m),
             new MonthlyFigures(new YearMonth(2026, 12), 3_000_000, 1_000_000m)).Evaluate();
         var finding = grown.Single(FindingCodes.RevenueThresholdExceeded);
-        Assert.Contains("2026-10", finding.Facts["basis"]);
-        Assert.Equal("continuous", finding.Facts["timing"]);
+        Assert.Contains("company-wide figures for 2026-10, the month preceding the assessment date (2026-11-22)", finding.Facts["basis"]);
+        Assert.Equal("preceding_month", finding.Facts["timing"]);
+        Assert.Equal("21,000,000", finding.Facts["measured"]);
+    }
+
+    [Fact]
+    public void devstral_2_with_only_the_current_month_reported_cannot_be_settled()
+    {
+        var a = Devstral2.WithFigures(new MonthlyFigures(new YearMonth(2026, 11), 3_000_000, 25_000_000m)).Evaluate();
+
+        var missing = a.Single(FindingCodes.ThresholdFactsMissing);
+        Assert.Contains("company-wide figures for 2026-10", missing.Message);
+        a.AssertNo(FindingCodes.RevenueThresholdExceeded);
+    }
+
+    [Fact]
+    public void devstral_2_at_exactly_20M_in_the_preceding_month_is_within_the_license()
+    {
+        var atLimit = Devstral2.WithFigures(new MonthlyFigures(new YearMonth(2026, 10), 3_000_000, 20_000_000m)).Evaluate();
+        var above = Devstral2.WithFigures(new MonthlyFigures(new YearMonth(2026, 10), 3_000_000, 20_000_000.01m)).Evaluate();
+
+        atLimit.AssertNo(FindingCodes.RevenueThresholdExceeded);
+        Assert.Equal(Severity.Blocking, above.Single(FindingCodes.RevenueThresholdExceeded).Severity);
     }
 
     [Fact]

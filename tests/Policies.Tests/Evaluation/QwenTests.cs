@@ -82,7 +82,7 @@ public sealed class QwenTests
     }
 
     [Fact]
-    public void the_qwen_license_applies_the_same_100M_test_and_is_marked_secondary()
+    public void the_qwen_license_applies_the_same_100M_test_now_verified_against_its_text()
     {
         var s = Qwen2_72B("qwen").WithModel(m => m with { Name = "Qwen2.5-72B-Instruct" });
 
@@ -91,7 +91,7 @@ public sealed class QwenTests
 
         Assert.Equal(Severity.Blocking, blocked.Severity);
         Assert.Equal("qwen#restrictions-commercial-100m-mau", blocked.ClauseId);
-        Assert.Equal(Confidence.Secondary, TestCatalog.Get("qwen").FindClause(blocked.ClauseId)!.Confidence);
+        Assert.Equal(Confidence.Verified, TestCatalog.Get("qwen").FindClause(blocked.ClauseId)!.Confidence);
         atLimit.AssertNo(FindingCodes.MauThresholdExceeded);
     }
 

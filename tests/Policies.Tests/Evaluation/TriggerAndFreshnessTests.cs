@@ -31,16 +31,36 @@ public sealed class TriggerAndFreshnessTests
         internalOnly.AssertNo(FindingCodes.DerivativeNaming);
     }
 
+    private static License MonthlyRevenueLicense() => LicenseCatalog.Parse([new CatalogSource("monthly.yaml", """
+        id: monthly
+        name: Monthly Revenue Test License
+        licensor: Test
+        country: US
+        source: https://example.com/monthly
+        confidence: verified
+        commercial: conditional
+        clauses:
+          - id: monthly#1-revenue
+            title: Revenue cap
+            summary: No rights above $20M monthly revenue, for as long as the model is used.
+            rule:
+              kind: threshold
+              conditions: [{ metric: monthly_revenue_usd, scope: company, limit: 20000000 }]
+              timing: continuous
+              consequence: no_rights
+        """)]).Find("monthly")!;
+
     [Fact]
     public void an_ongoing_threshold_does_not_pass_on_figures_older_than_three_months()
     {
-        // Devstral 2: company monthly revenue above $20M, measured continuously. The only figure is from early 2025.
-        var stale = Scenario.For("devstral-2-modified-mit").WithFigures(new MonthlyFigures(new YearMonth(2025, 1), 1_000, 1_000_000m)).Evaluate();
+        // Company monthly revenue, measured continuously. The only figure is from early 2025.
+        var s = Scenario.For("apache-2.0") with { License = MonthlyRevenueLicense() };
+        var stale = s.WithFigures(new MonthlyFigures(new YearMonth(2025, 1), 1_000, 1_000_000m)).Evaluate();
         var missing = stale.Single(FindingCodes.ThresholdFactsMissing);
         Assert.Contains("2025-01", missing.Message);
         stale.AssertNo(FindingCodes.ThresholdWithinLimit);
 
-        var fresh = Scenario.For("devstral-2-modified-mit").WithFigures(new MonthlyFigures(new YearMonth(2026, 9), 1_000, 1_000_000m)).Evaluate();
+        var fresh = s.WithFigures(new MonthlyFigures(new YearMonth(2026, 9), 1_000, 1_000_000m)).Evaluate();
         Assert.Contains("2026-09", fresh.Single(FindingCodes.ThresholdWithinLimit).Message);
     }
 

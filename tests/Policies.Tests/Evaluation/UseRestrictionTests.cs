@@ -99,19 +99,41 @@ public sealed class UseRestrictionTests
         Assert.Equal(Verdict.NonCompliant, malware.Verdict);
     }
 
-    [Fact]
-    public void falcon_180b_behind_a_saas_api_is_hosting_use_and_blocked()
-    {
-        var falcon = Scenario.For("falcon-180b-tii-1.0").WithModel(m => m with { Name = "falcon-180B-chat", Origin = "AE" });
+    private static Scenario Falcon180B => Scenario.For("falcon-180b-tii-1.0").WithModel(m => m with { Name = "falcon-180B-chat", Origin = "AE" });
 
-        var saas = falcon.Evaluate();
-        var finding = saas.Single(FindingCodes.HostingRestricted);
+    [Fact]
+    public void falcon_180b_offered_to_third_parties_as_an_inference_api_is_hosting_use_and_blocked()
+    {
+        var api = Falcon180B.WithUsage(u => u with { OffersModelApi = true }).Evaluate();
+
+        var finding = api.Single(FindingCodes.HostingRestricted);
         Assert.Equal(Severity.Blocking, finding.Severity);
         Assert.Equal("falcon-180b-tii-1.0#hosting-use", finding.ClauseId);
         Assert.Equal("saas", finding.Facts["hosting"]);
-        Assert.Equal(Verdict.NonCompliant, saas.Verdict);
+        Assert.Equal("true", finding.Facts["offersModelApi"]);
+        Assert.Equal(Verdict.NonCompliant, api.Verdict);
+    }
 
-        falcon.WithUsage(u => u with { Hosting = Hosting.Internal }).Evaluate().AssertNo(FindingCodes.HostingRestricted);
+    [Fact]
+    public void a_saas_product_that_embeds_falcon_180b_without_exposing_it_is_not_hosting_use()
+    {
+        var embedded = Falcon180B.WithUsage(u => u with { OffersModelApi = false }).Evaluate();
+
+        var finding = embedded.Single(FindingCodes.HostingRestricted);
+        Assert.Equal(Severity.Info, finding.Severity);
+        Assert.DoesNotContain(embedded.Findings, f => f.Severity == Severity.Blocking);
+    }
+
+    [Fact]
+    public void a_falcon_180b_saas_product_that_does_not_say_whether_it_exposes_the_model_stays_open()
+    {
+        var undeclared = Falcon180B.Evaluate();
+        var inHouse = Falcon180B.WithUsage(u => u with { Hosting = Hosting.Internal, OffersModelApi = true }).Evaluate();
+
+        Assert.Equal(Severity.Obligation, undeclared.Single(FindingCodes.HostingRestricted).Severity);
+        Assert.Equal("not declared", undeclared.Single(FindingCodes.HostingRestricted).Facts["offersModelApi"]);
+        // An API for the company's own staff reaches no third party.
+        inHouse.AssertNo(FindingCodes.HostingRestricted);
     }
 
     [Fact]

@@ -8,28 +8,34 @@ namespace Governance.Api.Events;
 // tests/Api.Tests/Events (every event type read back from a sample stored by an earlier version). A new optional
 // property is a compatible change; a rename or removal needs an upcaster. Enum values are stored by member name.
 
-/// <summary>The model as registered.</summary>
+/// <summary>The model as registered. <see cref="Repo"/>: the model catalog id it was registered by (null before 2026-12, or when typed by hand).</summary>
 public sealed record StoredModel(
     string Name, string LicenseId, DateOnly ReleaseDate, string Origin, Modality Modality, string ArtifactSha256,
-    bool IsDerivative, IReadOnlyList<string> BaseModels, string? DistributedName, int? ContextLength)
+    bool IsDerivative, IReadOnlyList<string> BaseModels, string? DistributedName, int? ContextLength, string? Repo = null)
 {
     public static StoredModel From(ModelFacts m) =>
-        new(m.Name, m.LicenseId, m.ReleaseDate, m.Origin, m.Modality, m.ArtifactSha256, m.IsDerivative, m.BaseModels, m.DistributedName, m.ContextLength);
+        new(m.Name, m.LicenseId, m.ReleaseDate, m.Origin, m.Modality, m.ArtifactSha256, m.IsDerivative, m.BaseModels, m.DistributedName, m.ContextLength, m.Repo);
 
     public ModelFacts ToDomain() =>
-        new(Name, LicenseId, ReleaseDate, Origin, Modality, ArtifactSha256, IsDerivative, BaseModels ?? [], DistributedName, ContextLength);
+        new(Name, LicenseId, ReleaseDate, Origin, Modality, ArtifactSha256, IsDerivative, BaseModels ?? [], DistributedName, ContextLength, Repo);
 }
 
-/// <summary>How the product uses the model, as declared.</summary>
+/// <summary>
+/// How the product uses the model, as declared. <see cref="MonthlyActiveUsers"/> is null when not declared; events
+/// stored before 2026-12 hold 0 for an undeclared figure, and read as a declared 0 (the stored fact cannot tell which).
+/// </summary>
 public sealed record StoredUsage(
     bool Commercial, Hosting Hosting, IReadOnlyList<string> Regions, IReadOnlyList<string> DataClasses, bool DisplaysAttribution,
-    bool TrainsOtherModels, IReadOnlyList<string> FieldsOfUse, long MonthlyActiveUsers, Purpose Purpose)
+    bool TrainsOtherModels, IReadOnlyList<string> FieldsOfUse, long? MonthlyActiveUsers, Purpose Purpose,
+    decimal? MonthlyRevenueUsd = null, bool? OffersModelApi = null, IReadOnlyList<string>? UserCountries = null)
 {
     public static StoredUsage From(UsageFacts u) =>
-        new(u.Commercial, u.Hosting, u.Regions, u.DataClasses, u.DisplaysAttribution, u.TrainsOtherModels, u.FieldsOfUse, u.MonthlyActiveUsers, u.Purpose);
+        new(u.Commercial, u.Hosting, u.Regions, u.DataClasses, u.DisplaysAttribution, u.TrainsOtherModels, u.FieldsOfUse, u.MonthlyActiveUsers, u.Purpose,
+            u.MonthlyRevenueUsd, u.OffersModelApi, u.UserCountries);
 
     public UsageFacts ToDomain() =>
-        new(Commercial, Hosting, Regions ?? [], DataClasses ?? [], DisplaysAttribution, TrainsOtherModels, FieldsOfUse ?? [], MonthlyActiveUsers, Purpose);
+        new(Commercial, Hosting, Regions ?? [], DataClasses ?? [], DisplaysAttribution, TrainsOtherModels, FieldsOfUse ?? [], MonthlyActiveUsers, Purpose,
+            MonthlyRevenueUsd, OffersModelApi, UserCountries);
 }
 
 /// <summary>A waiver legal granted: the finding it covers until a date, why, and who approved it.</summary>

@@ -4,13 +4,21 @@ using Governance.Policies.Catalog;
 namespace Governance.Api.Infrastructure;
 
 /// <summary>
-/// The license catalog and the default company rules, loaded from the policies folder once at start-up.
-/// A malformed or contradictory file stops the Api with a message naming the file and the problem.
+/// The license catalog, the model catalog and the default company rules, loaded from the policies folder once at
+/// start-up. A malformed or contradictory file stops the Api with a message naming the file and the problem.
 /// </summary>
-public sealed class PolicySet(LicenseCatalog catalog, CompanyRules defaultRules)
+public sealed class PolicySet(LicenseCatalog catalog, ModelCatalog models, CompanyRules defaultRules)
 {
     public LicenseCatalog Catalog { get; } = catalog;
+    public ModelCatalog Models { get; } = models;
     public CompanyRules DefaultRules { get; } = defaultRules;
+
+    /// <summary>
+    /// What an assessment says it was made against: one digest over both catalogs, so a change to either re-assesses
+    /// the deployments it could affect.
+    /// </summary>
+    public string Version { get; } = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes($"{catalog.Version}\n{models.Version}")))[..16];
 
     public static PolicySet Load(string directory)
     {
@@ -20,9 +28,13 @@ public sealed class PolicySet(LicenseCatalog catalog, CompanyRules defaultRules)
                 $"No license catalog at '{licenses}'. Set Governance:PoliciesDir to the folder holding licenses/ and company-rules.yaml.");
         var catalog = LicenseCatalog.Parse(System.IO.Directory.EnumerateFiles(licenses, "*.yaml")
             .Select(f => new CatalogSource(Path.GetFileName(f), File.ReadAllText(f))));
+        var modelsDir = Path.Combine(directory, "models");
+        var models = System.IO.Directory.Exists(modelsDir)
+            ? ModelCatalog.Parse(System.IO.Directory.EnumerateFiles(modelsDir, "*.yaml").Select(f => new CatalogSource(Path.GetFileName(f), File.ReadAllText(f))), catalog)
+            : ModelCatalog.Empty;
         var rulesFile = Path.Combine(directory, "company-rules.yaml");
         var rules = File.Exists(rulesFile) ? CompanyRulesFile.Parse("company-rules.yaml", File.ReadAllText(rulesFile)) : CompanyRules.None;
-        return new PolicySet(catalog, rules);
+        return new PolicySet(catalog, models, rules);
     }
 
     /// <summary>The policies folder: configured, else copied beside the binaries, else found above the working directory.</summary>

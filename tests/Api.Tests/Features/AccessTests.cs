@@ -11,6 +11,8 @@ public sealed class AccessTests(ApiFixture api) : IClassFixture<ApiFixture>
     [
         ("GET", "/licenses", ["architect", "legal", "auditor", "scanner", "admin"]),
         ("GET", "/licenses/llama3.1", ["architect", "legal", "auditor", "scanner", "admin"]),
+        ("GET", "/models", ["architect", "legal", "auditor", "scanner", "admin"]),
+        ("GET", "/models/meta-llama/Llama-3.1-8B-Instruct", ["architect", "legal", "auditor", "scanner", "admin"]),
         ("GET", "/company", ["admin", "legal", "architect", "auditor"]),
         ("PUT", "/company", ["admin", "legal"]),
         ("POST", "/company/usage", ["admin", "architect"]),

@@ -1,27 +1,29 @@
 using Governance.Api.Features.Company;
 using Governance.Api.Infrastructure;
 using Governance.Policies;
-using Governance.Policies.Catalog;
 using Governance.Policies.Evaluation;
 using Marten;
 
 namespace Governance.Api.Features.Assessing;
 
 /// <summary>
-/// What every assessment depends on besides the deployment itself: the license catalog and the company's facts and
-/// rules, at known versions. The pure evaluator bound to them; deciders get it in their context and never load anything.
+/// What every assessment depends on besides the deployment itself: the license and model catalogs and the company's
+/// facts and rules, at known versions. The pure evaluator bound to them; deciders get it in their context and never load anything.
 /// </summary>
-public sealed record AssessmentBasis(LicenseCatalog Catalog, CompanyFacts Company, CompanyRules Rules, long CompanyVersion)
+public sealed record AssessmentBasis(PolicySet Policies, CompanyFacts Company, CompanyRules Rules, long CompanyVersion)
 {
-    public string CatalogVersion => Catalog.Version;
+    /// <summary>The digest of both catalogs, recorded on every assessment.</summary>
+    public string CatalogVersion => Policies.Version;
 
     /// <summary>Until legal adopts rules, the defaults of policies/company-rules.yaml apply.</summary>
     public static AssessmentBasis Of(PolicySet policies, CompanyState? company) =>
-        new(policies.Catalog, company?.Facts() ?? CompanyFacts.Unknown, company?.Rules ?? policies.DefaultRules, company?.Version ?? 0);
+        new(policies, company?.Facts() ?? CompanyFacts.Unknown, company?.Rules ?? policies.DefaultRules, company?.Version ?? 0);
 
     public static async Task<AssessmentBasis> LoadAsync(IQuerySession session, PolicySet policies, CancellationToken ct) =>
         Of(policies, await session.LoadAsync<CompanyState>(CompanyState.StreamId, ct));
 
+    /// <summary>The declared license, every license the model's lineage carries (through the model catalog), the company's rules.</summary>
     public Assessment Assess(DeploymentFacts deployment, AttestationFacts evidence, IReadOnlyList<Waiver> waivers, DateOnly on) =>
-        Evaluator.Evaluate(new EvaluationInput(Catalog.Find(deployment.Model.LicenseId), deployment, Company, Rules, evidence, waivers, on));
+        Evaluator.Evaluate(new EvaluationInput(Policies.Catalog.Find(deployment.Model.LicenseId), deployment, Company, Rules, evidence, waivers, on,
+            Lineage.Resolve(deployment.Model, Policies.Models, Policies.Catalog)));
 }

@@ -7,7 +7,13 @@ namespace Governance.Api.Features.Company;
 // The company stream: one per installation (id CompanyState.StreamId). Its profile, monthly figures and rules feed every
 // assessment. The class names are the stored type names: never rename one.
 
-public sealed record CompanyProfileSet(string Name, string Domicile, Actor By, DateTimeOffset At) : IRecordedEvent;
+/// <summary>
+/// The company's profile: name, domicile (principal place of business), whether it is a commercial entity (null before
+/// 2026-12: a company, so yes), and the lines of business it or its affiliates conduct (null when not declared).
+/// </summary>
+public sealed record CompanyProfileSet(
+    string Name, string Domicile, Actor By, DateTimeOffset At, bool? CommercialEntity = null, IReadOnlyList<BusinessActivity>? Businesses = null)
+    : IRecordedEvent;
 
 /// <summary>Company-wide monthly active users and revenue for a month; a month reported again corrects it.</summary>
 public sealed record CompanyUsageReported(YearMonth Month, long MonthlyActiveUsers, decimal MonthlyRevenueUsd, Actor By, DateTimeOffset At) : IRecordedEvent;
@@ -37,6 +43,12 @@ public sealed record CompanyState : IVersioned
     public string? Name { get; init; }
     public string? Domicile { get; init; }
 
+    /// <summary>Whether the company is a commercial entity (the Mistral Research License bars any distribution by one).</summary>
+    public bool CommercialEntity { get; init; } = true;
+
+    /// <summary>Lines of business some licenses gate (model-as-a-service, AI work assistants); null when not declared.</summary>
+    public IReadOnlyList<BusinessActivity>? Businesses { get; init; }
+
     /// <summary>Monthly figures, oldest first, one per month.</summary>
     public IReadOnlyList<MonthlyFigures> Usage { get; init; } = [];
 
@@ -45,14 +57,17 @@ public sealed record CompanyState : IVersioned
     public DateTimeOffset? RulesAdoptedAt { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }
 
-    public CompanyFacts Facts() => new(Name ?? "", Domicile, Usage);
+    public CompanyFacts Facts() => new(Name ?? "", Domicile, Usage, CommercialEntity, Businesses);
 
     public CompanyState Evolve(object @event)
     {
         var s = this;
         return @event switch
         {
-            CompanyProfileSet e => s with { Name = e.Name, Domicile = e.Domicile, UpdatedAt = e.At },
+            CompanyProfileSet e => s with
+            {
+                Name = e.Name, Domicile = e.Domicile, CommercialEntity = e.CommercialEntity ?? true, Businesses = e.Businesses, UpdatedAt = e.At,
+            },
             CompanyUsageReported e => s with
             {
                 // A month reported again is a correction: the later figure replaces the earlier one.
@@ -74,7 +89,8 @@ public abstract record CompanyCommand
     /// <summary>How the re-assessment it causes is labelled on each deployment's assessment.</summary>
     public abstract string Trigger { get; }
 
-    public sealed record SetProfile(string Name, string Domicile) : CompanyCommand
+    public sealed record SetProfile(string Name, string Domicile, bool CommercialEntity = true, IReadOnlyList<BusinessActivity>? Businesses = null)
+        : CompanyCommand
     {
         public override string Trigger => "company-profile-set";
     }
@@ -95,7 +111,7 @@ public static class CompanyDecider
 {
     public static IReadOnlyList<object> Decide(CompanyCommand command, Actor by, DateTimeOffset at) => command switch
     {
-        CompanyCommand.SetProfile c => [new CompanyProfileSet(c.Name, c.Domicile, by, at)],
+        CompanyCommand.SetProfile c => [new CompanyProfileSet(c.Name, c.Domicile, by, at, c.CommercialEntity, c.Businesses?.Distinct().ToList())],
         CompanyCommand.ReportFigures c => [new CompanyUsageReported(c.Month, c.MonthlyActiveUsers, c.MonthlyRevenueUsd, by, at)],
         CompanyCommand.AdoptRules c => [new CompanyRulesAdopted([.. c.Residency.Select(StoredResidencyRule.From)], [.. c.DeniedOrigins.Distinct()], c.AttestationRequired, by, at)],
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "No rule decides this command."),

@@ -243,7 +243,8 @@ public static class DeploymentDecider
 public sealed record UsageChange(
     bool? Commercial = null, Hosting? Hosting = null, IReadOnlyList<string>? Regions = null, IReadOnlyList<string>? DataClasses = null,
     bool? DisplaysAttribution = null, bool? TrainsOtherModels = null, IReadOnlyList<string>? FieldsOfUse = null,
-    long? MonthlyActiveUsers = null, Purpose? Purpose = null)
+    long? MonthlyActiveUsers = null, Purpose? Purpose = null, decimal? MonthlyRevenueUsd = null, bool? OffersModelApi = null,
+    IReadOnlyList<string>? UserCountries = null)
 {
     public UsageFacts ApplyTo(UsageFacts before) => before with
     {
@@ -256,6 +257,9 @@ public sealed record UsageChange(
         FieldsOfUse = FieldsOfUse ?? before.FieldsOfUse,
         MonthlyActiveUsers = MonthlyActiveUsers ?? before.MonthlyActiveUsers,
         Purpose = Purpose ?? before.Purpose,
+        MonthlyRevenueUsd = MonthlyRevenueUsd ?? before.MonthlyRevenueUsd,
+        OffersModelApi = OffersModelApi ?? before.OffersModelApi,
+        UserCountries = UserCountries ?? before.UserCountries,
     };
 
     /// <summary>The names (as the API spells them) of the fields whose values differ.</summary>
@@ -271,6 +275,9 @@ public sealed record UsageChange(
         if (!a.FieldsOfUse.SequenceEqual(b.FieldsOfUse)) changed.Add("fieldsOfUse");
         if (a.MonthlyActiveUsers != b.MonthlyActiveUsers) changed.Add("monthlyActiveUsers");
         if (a.Purpose != b.Purpose) changed.Add("purpose");
+        if (a.MonthlyRevenueUsd != b.MonthlyRevenueUsd) changed.Add("monthlyRevenueUsd");
+        if (a.OffersModelApi != b.OffersModelApi) changed.Add("offersModelApi");
+        if (!(a.UserCountries ?? []).SequenceEqual(b.UserCountries ?? [])) changed.Add("userCountries");
         return changed;
     }
 }

@@ -71,7 +71,7 @@ public sealed class DeploymentDeciderTests : IDisposable
         var events = Then(DeploymentDecider.Decide(new Register(Id, "Support assistant", Model, Usage()), null, As(Architect)),
             typeof(DeploymentRegistered), typeof(DeploymentAssessed));
         var assessed = (DeploymentAssessed)events[1];
-        Assert.Equal(("registered", Verdict.Conditional, Policies.Catalog.Version), (assessed.Trigger, assessed.Verdict, assessed.CatalogVersion));
+        Assert.Equal(("registered", Verdict.Conditional, Policies.Version), (assessed.Trigger, assessed.Verdict, assessed.CatalogVersion));
         Assert.Equal(Architect, assessed.By);
     }
 

@@ -10,6 +10,13 @@ public sealed class Request
     public string? Name { get; set; }
     /// <summary>ISO 3166-1 alpha-2 country of the company's domicile; some licenses exclude licensees domiciled in certain places.</summary>
     public string? Domicile { get; set; }
+    /// <summary>Whether the company is a commercial entity (default true). Research licenses such as Mistral's bar distribution by one.</summary>
+    public bool? CommercialEntity { get; set; }
+    /// <summary>
+    /// Lines of business the company or its affiliates conduct: <c>model_as_a_service</c>, <c>ai_work_assistant</c>.
+    /// Omitted: not declared (a license that gates on it stays open); empty: none.
+    /// </summary>
+    public List<BusinessActivity>? Businesses { get; set; }
 }
 
 public sealed class Validator : Validator<Request>
@@ -19,6 +26,8 @@ public sealed class Validator : Validator<Request>
         RuleFor(x => x.Name).NotEmpty().MaximumLength(200);
         RuleFor(x => x.Domicile).NotEmpty().Must(Countries.IsCountry)
             .WithMessage("'domicile' must be an ISO 3166-1 alpha-2 country code in upper case, e.g. 'DE'.");
+        RuleFor(x => x.Businesses).Must(l => l is null || l.Count <= InputLimits.MaxListItems).WithMessage($"At most {InputLimits.MaxListItems} businesses.");
+        RuleForEach(x => x.Businesses).IsInEnum();
     }
 }
 
@@ -35,7 +44,7 @@ public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, Company
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var command = new CompanyCommand.SetProfile(req.Name!.Trim(), req.Domicile!);
+        var command = new CompanyCommand.SetProfile(req.Name!.Trim(), req.Domicile!, req.CommercialEntity ?? true, req.Businesses);
         await Send.ResultAsync(new Outcome<CompanyState>(await handler.HandleAsync(command, Actor.From(User), ct), null).ToResult(HttpContext));
     }
 }

@@ -13,8 +13,15 @@ public sealed class Request
     public UsageRequest? Usage { get; set; }
 }
 
+/// <summary>
+/// The model: by its repository id in the model catalog (<c>repo</c>, see GET /models), which supplies the name, license,
+/// release date, origin and modality; or with those facts typed by hand. Facts given beside <c>repo</c> are kept as
+/// declared, and any that contradict the catalog become a <c>model-facts-mismatch</c> finding.
+/// </summary>
 public sealed class ModelRequest
 {
+    /// <summary>The model catalog's repository id, e.g. <c>meta-llama/Llama-3.1-8B-Instruct</c>.</summary>
+    public string? Repo { get; set; }
     /// <summary>The model's name, e.g. "Meta-Llama-3.1-8B-Instruct".</summary>
     public string? Name { get; set; }
     /// <summary>A catalog license id (see GET /licenses). An unknown id registers with a blocking unknown-license finding.</summary>
@@ -36,18 +43,21 @@ public sealed class ModelRequest
 
 public sealed class Validator : Validator<Request>
 {
-    public Validator()
+    public Validator(PolicySet policies)
     {
         RuleFor(x => x.Name).NotEmpty().MaximumLength(200);
         RuleFor(x => x.Model).NotNull();
         RuleFor(x => x.Model!).ChildRules(m =>
         {
-            m.RuleFor(x => x.Name).NotEmpty().MaximumLength(200);
-            m.RuleFor(x => x.LicenseId).NotEmpty().MaximumLength(100);
-            m.RuleFor(x => x.ReleaseDate).NotNull();
-            m.RuleFor(x => x.Origin).NotEmpty().Must(Countries.IsCountry)
+            m.RuleFor(x => x.Repo).MaximumLength(200).Must(r => policies.Models.Find(r!) is not null)
+                .WithMessage("'repo' is not in the model catalog (GET /models lists it); register with the model's facts instead.")
+                .When(x => !string.IsNullOrWhiteSpace(x.Repo));
+            m.RuleFor(x => x.Name).NotEmpty().When(x => x.Repo is null).MaximumLength(200);
+            m.RuleFor(x => x.LicenseId).NotEmpty().When(x => x.Repo is null).MaximumLength(100);
+            m.RuleFor(x => x.ReleaseDate).NotNull().When(x => x.Repo is null);
+            m.RuleFor(x => x.Origin).NotEmpty().When(x => x.Repo is null).Must(o => o is null || Countries.IsCountry(o))
                 .WithMessage("'origin' must be an ISO 3166-1 alpha-2 country code in upper case, e.g. 'US'.");
-            m.RuleFor(x => x.Modality).NotNull().IsInEnum();
+            m.RuleFor(x => x.Modality).NotNull().When(x => x.Repo is null).IsInEnum();
             m.RuleFor(x => x.ArtifactSha256).NotEmpty().Matches("^[0-9a-fA-F]{64}$")
                 .WithMessage("'artifactSha256' must be 64 hexadecimal characters.");
             m.RuleFor(x => x.BaseModels).Must(l => l is null || l.Count <= InputLimits.MaxListItems).WithMessage($"At most {InputLimits.MaxListItems} base models.");
@@ -61,7 +71,7 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>Registers a deployment and assesses it at once: the response carries the first assessment.</summary>
-public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, DeploymentView>
+public sealed class Endpoint(DeploymentHandler handler, PolicySet policies) : Endpoint<Request, DeploymentView>
 {
     public override void Configure()
     {
@@ -74,10 +84,15 @@ public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, Depl
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (m, u) = (req.Model!, req.Usage!);
-        var model = new ModelFacts(m.Name!.Trim(), m.LicenseId!.Trim(), m.ReleaseDate!.Value, m.Origin!, m.Modality!.Value,
-            m.ArtifactSha256!.ToLowerInvariant(), m.IsDerivative, m.BaseModels ?? [], m.DistributedName, m.ContextLength);
+        var sha256 = m.ArtifactSha256!.ToLowerInvariant();
+        var model = string.IsNullOrWhiteSpace(m.Repo)
+            ? new ModelFacts(m.Name!.Trim(), m.LicenseId!.Trim(), m.ReleaseDate!.Value, m.Origin!, m.Modality!.Value,
+                sha256, m.IsDerivative, m.BaseModels ?? [], m.DistributedName, m.ContextLength)
+            : policies.Models.Find(m.Repo)!.Declare(sha256, m.IsDerivative, m.BaseModels, m.DistributedName, m.ContextLength,
+                m.Name?.Trim(), m.LicenseId?.Trim(), m.ReleaseDate, m.Origin, m.Modality);
         var usage = new UsageFacts(u.Commercial!.Value, u.Hosting!.Value, u.Regions!, u.DataClasses ?? [], u.DisplaysAttribution ?? false,
-            u.TrainsOtherModels ?? false, u.FieldsOfUse ?? [], u.MonthlyActiveUsers ?? 0, u.Purpose ?? Purpose.Production);
+            u.TrainsOtherModels ?? false, u.FieldsOfUse ?? [], u.MonthlyActiveUsers, u.Purpose ?? Purpose.Production,
+            u.MonthlyRevenueUsd, u.OffersModelApi, u.UserCountries);
         var id = Guid.CreateVersion7();
         var outcome = await handler.HandleAsync(new DeploymentCommand.Register(id, req.Name!.Trim(), model, usage), null, Actor.From(User), ct);
         await Send.ResultAsync(outcome.ToResult(HttpContext, StatusCodes.Status201Created, $"/deployments/{id}"));

@@ -25,7 +25,8 @@ public sealed class Validator : Validator<Request>
         RuleFor(x => x.Usage).SetValidator(new UsageValidator(forRegistration: false)).When(x => x.Usage is not null);
         RuleFor(x => x.Usage).Must(u => u.Commercial is not null || u.Hosting is not null || u.Regions is not null || u.DataClasses is not null
                 || u.DisplaysAttribution is not null || u.TrainsOtherModels is not null || u.FieldsOfUse is not null
-                || u.MonthlyActiveUsers is not null || u.Purpose is not null)
+                || u.MonthlyActiveUsers is not null || u.Purpose is not null || u.MonthlyRevenueUsd is not null || u.OffersModelApi is not null
+                || u.UserCountries is not null)
             .WithMessage("The report changes nothing: send at least one usage field.").When(x => x.Usage is not null);
         RuleFor(x => x.Usage.Regions).NotEmpty().When(x => x.Usage?.Regions is not null)
             .WithMessage("'regions' must list at least one region.");
@@ -48,7 +49,7 @@ public sealed class Endpoint(DeploymentHandler handler) : Endpoint<Request, Depl
     {
         var u = req.Usage;
         var change = new UsageChange(u.Commercial, u.Hosting, u.Regions, u.DataClasses, u.DisplaysAttribution, u.TrainsOtherModels,
-            u.FieldsOfUse, u.MonthlyActiveUsers, u.Purpose);
+            u.FieldsOfUse, u.MonthlyActiveUsers, u.Purpose, u.MonthlyRevenueUsd, u.OffersModelApi, u.UserCountries);
         var outcome = await handler.HandleAsync(new DeploymentCommand.ReportUsage(req.Id, change), ETag.Expected(req.IfMatch), Actor.From(User), ct);
         await Send.ResultAsync(outcome.ToResult(HttpContext));
     }

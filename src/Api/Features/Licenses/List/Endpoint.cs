@@ -16,5 +16,5 @@ public sealed class Endpoint(PolicySet policies) : EndpointWithoutRequest<Respon
     }
 
     public override Task HandleAsync(CancellationToken ct) =>
-        Send.OkAsync(new Response(policies.Catalog.Version, policies.Catalog.Licenses), ct);
+        Send.OkAsync(new Response(policies.Version, policies.Catalog.Licenses), ct);
 }

@@ -48,7 +48,7 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
             ("License", m.License is null ? $"{d.Model.LicenseId} (not in the catalog)" : $"{m.License.Name} ({m.License.Id}), {m.License.Licensor}"),
             ("Status", Status),
             ("Verdict", Verdict),
-            ("Use", $"{(d.Usage.Commercial ? "commercial" : "non-commercial")}, {Words(d.Usage.Hosting)}, {Words(d.Usage.Purpose)}; regions {string.Join(", ", d.Usage.Regions)}; data {List(d.Usage.DataClasses)}; {d.Usage.MonthlyActiveUsers:N0} monthly active users"),
+            ("Use", $"{(d.Usage.Commercial ? "commercial" : "non-commercial")}, {Words(d.Usage.Hosting)}, {Words(d.Usage.Purpose)}; regions {string.Join(", ", d.Usage.Regions)}; data {List(d.Usage.DataClasses)}; {(d.Usage.MonthlyActiveUsers is { } users ? $"{users:N0} monthly active users" : "monthly active users not declared")}"),
             ("As of", Time(m.AsOf)),
             ("Report id", m.ReportId.ToString()),
             ("Issued", $"{Time(m.IssuedAt)} to {m.IssuedBy.Name} ({m.IssuedBy.Role})"),

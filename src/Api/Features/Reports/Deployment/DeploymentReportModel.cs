@@ -37,7 +37,7 @@ public sealed record DeploymentReportModel(
         // "Now" is the instant of the last event described, so the same history always reads the same.
         var describedAt = asOf ?? (events.Count > 0 ? events[^1].Timestamp : issuedAt);
         return new DeploymentReportModel(reportId, issuedAt, issuedBy, describedAt, deployment, events,
-            policies.Catalog.Find(deployment.Model.LicenseId), policies.Catalog.Version,
+            policies.Catalog.Find(deployment.Model.LicenseId), policies.Version,
             company, company.Rules ?? policies.DefaultRules, company.Rules is null, scanner);
     }
 }

@@ -54,6 +54,19 @@ public sealed class HostileInputTests(ApiFixture api) : IClassFixture<ApiFixture
         Assert.Equal(404, reply.Status);
     }
 
+    [Theory]
+    [InlineData("/deployments/00000000-0000-0000-0000-000000000000/usage", "architect", """{"monthlyActiveUsers":1}""")]
+    [InlineData("/deployments/00000000-0000-0000-0000-000000000000/decision", "legal", """{"decision":"approve","justification":"x"}""")]
+    [InlineData("/deployments/00000000-0000-0000-0000-000000000000/retire", "legal", "{}")]
+    [InlineData("/deployments/00000000-0000-0000-0000-000000000000/scan-failures", "scanner", """{"code":"artifact-mismatch","message":"x"}""")]
+    [InlineData("/scanners/00000000-0000-0000-0000-000000000000/revoke", "admin", """{"reason":"x"}""")]
+    public async Task a_write_to_the_empty_guid_is_a_404_problem(string url, string role, string body)
+    {
+        var reply = await api.Send(HttpMethod.Post, url, role, body);
+        Assert.Equal(404, reply.Status);
+        Assert.StartsWith("application/problem+json", reply.ContentType);
+    }
+
     [Fact]
     public async Task a_non_json_content_type_is_refused_with_a_4xx()
     {

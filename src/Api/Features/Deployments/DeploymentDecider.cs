@@ -65,7 +65,7 @@ public static class DeploymentDecider
     {
         (DeploymentCommand.Register c, null) => Registration(c, context),
         (DeploymentCommand.Register c, _) => Decision.Refuse(409, "Deployment exists", $"A deployment with id {c.DeploymentId} is already registered."),
-        (_, null) => Decision.Refuse(404, "Deployment not found", $"No deployment has id {command.DeploymentId}."),
+        (_, null) => new Decision([], NotFound(command.DeploymentId)),
         (DeploymentCommand.ReportUsage c, var s) => UsageReport(c, s, context),
         (DeploymentCommand.Decide c, var s) => LegalDecision(c, s, context),
         (DeploymentCommand.RecordAttestation c, var s) => Attestation(c, s, context),
@@ -81,6 +81,8 @@ public static class DeploymentDecider
         (DeploymentCommand.LeaseForScan c, var s) => Lease(c, s, context),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "No rule decides this command."),
     };
+
+    public static Refusal NotFound(Guid id) => new(404, "Deployment not found", $"No deployment has id {id}.");
 
     private static Decision Registration(DeploymentCommand.Register c, DecisionContext context)
     {

@@ -14,6 +14,8 @@ public sealed class DeploymentHandler(IDocumentSession session, PolicySet polici
     public async Task<Outcome<DeploymentView>> HandleAsync(DeploymentCommand command, long? expectedVersion, Actor by, CancellationToken ct)
     {
         var id = command.DeploymentId;
+        // No stream has the empty id (Marten refuses to look one up): it names no deployment.
+        if (id == Guid.Empty) return DeploymentDecider.NotFound(id);
         var stream = await session.Events.FetchForWriting<DeploymentState>(id, ct);
         if (stream.Aggregate is not null && expectedVersion is { } expected && stream.CurrentVersion != expected)
             return new Refusal(409, "Stale version",

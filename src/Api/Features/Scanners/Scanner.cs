@@ -106,6 +106,8 @@ public sealed class ScannerHandler(IDocumentSession session, PolicySet policies,
     public async Task<Outcome<ScannerState>> HandleAsync(ScannerCommand command, Actor by, CancellationToken ct)
     {
         var at = clock.GetUtcNow();
+        // No stream has the empty id (Marten refuses to look one up): it names no scanner.
+        if (command.ScannerId == Guid.Empty) return ScannerDecider.Decide(command, null, by, at).Refusal!;
         var stream = await session.Events.FetchForWriting<ScannerState>(command.ScannerId, ct);
         var decision = ScannerDecider.Decide(command, stream.Aggregate, by, at);
         if (decision.Refusal is { } refusal) return refusal;

@@ -45,11 +45,15 @@ builder.Services.AddScoped<ScannerHandler>();
 builder.Services.AddSingleton<ReportRendering>();
 builder.Services.AddSingleton<SweepService>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SweepService>());
+builder.Services.AddSingleton<Reassessor>();
 
 builder.Services.AddMarten(sp => MartenSetup.Options(sp.GetRequiredService<Database>().ConnectionString, sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.Events.Mode))
     .UseLightweightSessions()
-    .ApplyAllDatabaseChangesOnStartup();
+    .ApplyAllDatabaseChangesOnStartup()
+    // Background re-assessment runs on one replica at a time; another takes over when it stops (see docs/architecture.md).
+    .AddSubscriptionWithServices<ReassessmentSubscription>(ServiceLifetime.Singleton)
+    .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold);
 
 builder.Services.AddGovernanceAuth();
 builder.Services.AddProblemDetails();

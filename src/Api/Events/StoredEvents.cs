@@ -1,5 +1,6 @@
 using Governance.Api.Features.Company;
 using Governance.Api.Features.Deployments;
+using Governance.Api.Features.Reassessment;
 using Governance.Api.Features.Reports;
 using Governance.Api.Features.Scanners;
 
@@ -9,5 +10,5 @@ namespace Governance.Api.Events;
 public static class StoredEvents
 {
     public static readonly IReadOnlyList<Type> Types =
-        [.. DeploymentEvents.Types, .. CompanyEvents.Types, .. ScannerEvents.Types, typeof(ReportIssued)];
+        [.. DeploymentEvents.Types, .. CompanyEvents.Types, .. ScannerEvents.Types, typeof(ReportIssued), .. CalendarEvents.Types];
 }

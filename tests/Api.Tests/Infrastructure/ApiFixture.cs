@@ -44,6 +44,24 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public SweepService Sweep => Host.Services.GetRequiredService<SweepService>();
 
+    /// <summary>
+    /// Waits until the background re-assessment has caught up: the daemon's subscription has seen every event and every
+    /// queued run has finished. Tests about what a change leads to call it before they look.
+    /// </summary>
+    public async Task SettleAsync(TimeSpan? timeout = null)
+    {
+        var store = Host.Services.GetRequiredService<Marten.IDocumentStore>();
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            await Marten.Events.TestingExtensions.WaitForNonStaleProjectionDataAsync(store, timeout ?? TimeSpan.FromSeconds(60));
+            await using var query = store.QuerySession();
+            if (!await Marten.QueryableExtensions.AnyAsync(query.Query<ReassessmentRun>().Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running), cancel.Token))
+                return;
+            await Task.Delay(50, cancel.Token);
+        }
+    }
+
     /// <summary>Sends a request as <paramref name="role"/> and returns status and parsed body.</summary>
     public async Task<Reply> Send(HttpMethod method, string url, string? role, string? json = null, IDictionary<string, string>? headers = null)
     {

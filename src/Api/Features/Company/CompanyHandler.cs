@@ -1,25 +1,33 @@
-using Governance.Api.Features.Assessing;
-using Governance.Api.Infrastructure;
 using Governance.Api.Features.Reassessment;
+using Governance.Api.Infrastructure;
 using Marten;
 
 namespace Governance.Api.Features.Company;
 
-/// <summary>
-/// The one write path of the company stream: load (pinned to the version read), decide, append, have every open
-/// deployment re-assessed against the company as it will stand, save all of it in one transaction, read back.
-/// </summary>
-public sealed class CompanyHandler(IDocumentSession session, PolicySet policies, TimeProvider clock)
+/// <summary>A company change as it answers: the company as it now stands, and the re-assessment it set off.</summary>
+public sealed record CompanyChange(CompanyState Company, ReassessmentRun Reassessment) : IVersioned
 {
-    public async Task<CompanyState> HandleAsync(CompanyCommand command, Actor by, CancellationToken ct)
+    public long Version => Company.Version;
+}
+
+/// <summary>
+/// The one write path of the company stream: load (pinned to the version read), decide, append, and queue the
+/// re-assessment of every open deployment in the same transaction; save; read back. The re-assessment runs in the
+/// background (<see cref="ReassessmentSubscription"/>), so a change answers at once however many deployments there are.
+/// </summary>
+public sealed class CompanyHandler(IDocumentSession session, TimeProvider clock)
+{
+    public static string RunId(long companyVersion) => $"company-{companyVersion}";
+
+    public async Task<CompanyChange> HandleAsync(CompanyCommand command, Actor by, CancellationToken ct)
     {
         var at = clock.GetUtcNow();
         var stream = await session.Events.FetchForWriting<CompanyState>(CompanyState.StreamId, ct);
         var events = CompanyDecider.Decide(command, by, at);
         stream.AppendMany(events);
-        var company = events.Aggregate(stream.Aggregate ?? new CompanyState(), (state, e) => state.Evolve(e)) with { Version = (stream.StartingVersion ?? 0) + events.Count };
-        await ReassessmentTriggers.CompanyChanged(session, AssessmentBasis.Of(policies, company), command.Trigger, by, at, ct);
+        var run = ReassessmentRun.Queue(RunId((stream.StartingVersion ?? 0) + events.Count), command.Trigger, by, at);
+        session.Store(run);
         await session.SaveChangesAsync(ct);
-        return (await session.Events.FetchLatest<CompanyState>(CompanyState.StreamId, ct))!;
+        return new CompanyChange((await session.Events.FetchLatest<CompanyState>(CompanyState.StreamId, ct))!, run);
     }
 }

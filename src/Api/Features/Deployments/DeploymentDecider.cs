@@ -121,7 +121,7 @@ public static class DeploymentDecider
                 $"The deployment can't be approved while blocking finding(s) {string.Join(", ", open)} stand without a waiver.");
 
         var approved = new DeploymentApproved(s.Id, c.Justification, StoredShapes.From(waivers), context.By, context.At);
-        return ChangesAssessment(s, withWaivers) ? Decision.Append(withWaivers, approved) : Decision.Append(approved);
+        return ChangesFindings(s, withWaivers) || IsOutdated(s, context.Basis) ? Decision.Append(withWaivers, approved) : Decision.Append(approved);
     }
 
     private static Decision Attestation(DeploymentCommand.RecordAttestation c, DeploymentState s, DecisionContext context)
@@ -193,9 +193,10 @@ public static class DeploymentDecider
         Decision.Refuse(409, "Deployment retired", $"The deployment was retired; it can't be {action}.");
 
     /// <summary>
-    /// <paramref name="first"/>, then what a fresh assessment of the state they lead to implies: a new assessment only
-    /// when it differs from the last, and a review when an approved deployment now has an unwaived blocking finding or an
-    /// obligation legal did not accept.
+    /// <paramref name="first"/>, then what a fresh assessment of the state they lead to implies: a new assessment when the
+    /// findings differ from the last, and a review when an approved deployment now has an unwaived blocking finding or an
+    /// obligation legal did not accept; when only the company or catalog version moved, a confirmation that the findings
+    /// still hold, so every open deployment ends up assessed under the versions in force.
     /// </summary>
     private static Decision Followed(DeploymentState s, DecisionContext context, string trigger, params object[] first)
     {
@@ -204,15 +205,21 @@ public static class DeploymentDecider
         if (after.Status != DeploymentStatus.Retired)
         {
             var next = Assessed(after, context, trigger, after.Waivers);
-            if (ChangesAssessment(after, next))
+            if (ChangesFindings(after, next))
             {
                 events.Add(next);
                 if (after.Status == DeploymentStatus.Approved && ReviewReason(after, next.Findings.ToDomain()) is { } review)
                     events.Add(new DeploymentReviewRequired(s.Id, review.Reason, review.Codes, context.By, context.At, trigger));
             }
+            else if (IsOutdated(after, context.Basis))
+                events.Add(new AssessmentConfirmed(s.Id, context.Basis.CatalogVersion, context.Basis.CompanyVersion, trigger, context.Today, context.By, context.At));
         }
         return events.Count == 0 ? Decision.Nothing : Decision.Append(events);
     }
+
+    /// <summary>The last assessment was made against another catalog or an older company than the basis in force.</summary>
+    public static bool IsOutdated(DeploymentState s, AssessmentBasis basis) =>
+        s.Assessment is not { } a || a.CatalogVersion != basis.CatalogVersion || (a.CompanyVersion ?? -1) < basis.CompanyVersion;
 
     private static DeploymentAssessed Assessed(DeploymentState s, DecisionContext context, string trigger, IReadOnlyList<Waiver> waivers)
     {
@@ -221,8 +228,8 @@ public static class DeploymentDecider
             context.By, context.At, context.Basis.CompanyVersion);
     }
 
-    private static bool ChangesAssessment(DeploymentState s, DeploymentAssessed next) =>
-        s.Assessment is not { } last || last.CatalogVersion != next.CatalogVersion || !SameFindings(last.Findings, next.Findings.ToDomain());
+    private static bool ChangesFindings(DeploymentState s, DeploymentAssessed next) =>
+        s.Assessment is not { } last || !SameFindings(last.Findings, next.Findings.ToDomain());
 
     private static (string Reason, IReadOnlyList<string> Codes)? ReviewReason(DeploymentState s, IReadOnlyList<Finding> findings)
     {

@@ -19,6 +19,13 @@ public sealed record DeploymentAssessed(
     Guid DeploymentId, Verdict Verdict, IReadOnlyList<StoredFinding> Findings, string CatalogVersion, string Trigger, DateOnly AssessedOn,
     Actor By, DateTimeOffset At, long? CompanyVersion = null) : IRecordedEvent;
 
+/// <summary>
+/// Assessed again against a newer company or catalog version (<see cref="Trigger"/> says what changed), and the findings
+/// came out the same: the evidence that the deployment was checked, without repeating the findings.
+/// </summary>
+public sealed record AssessmentConfirmed(
+    Guid DeploymentId, string CatalogVersion, long CompanyVersion, string Trigger, DateOnly AssessedOn, Actor By, DateTimeOffset At) : IRecordedEvent;
+
 /// <summary>The architect reported how the product now uses the model. <see cref="Changed"/> names the fields that differ.</summary>
 public sealed record DeploymentUsageReported(Guid DeploymentId, StoredUsage Usage, IReadOnlyList<string> Changed, Actor By, DateTimeOffset At)
     : IRecordedEvent;
@@ -65,7 +72,7 @@ public static class DeploymentEvents
 {
     public static readonly IReadOnlyList<Type> Types =
     [
-        typeof(DeploymentRegistered), typeof(DeploymentAssessed), typeof(DeploymentUsageReported), typeof(DeploymentApproved),
+        typeof(DeploymentRegistered), typeof(DeploymentAssessed), typeof(AssessmentConfirmed), typeof(DeploymentUsageReported), typeof(DeploymentApproved),
         typeof(DeploymentRejected), typeof(WaiverLapsed), typeof(DeploymentReviewRequired), typeof(DeploymentRetired),
         typeof(ScanLeased), typeof(DeploymentAttested), typeof(ScanFailed), typeof(AttestationWithdrawn),
     ];

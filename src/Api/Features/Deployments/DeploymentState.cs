@@ -74,6 +74,7 @@ public sealed record DeploymentState
                 Usage = e.Usage.ToDomain(), RegisteredAt = e.At,
             },
             DeploymentAssessed e => s with { Assessment = new AssessmentOnRecord(e.Verdict, e.Findings.ToDomain(), e.CatalogVersion, e.CompanyVersion) },
+            AssessmentConfirmed e when s.Assessment is { } a => s with { Assessment = a with { CatalogVersion = e.CatalogVersion, CompanyVersion = e.CompanyVersion } },
             DeploymentUsageReported e => s with { Usage = e.Usage.ToDomain() },
             DeploymentApproved e => s with
             {

@@ -6,7 +6,13 @@ using Governance.Policies.Evaluation;
 
 namespace Governance.Api.Features.Deployments;
 
-public sealed record AssessmentView(Verdict Verdict, IReadOnlyList<Finding> Findings, string CatalogVersion, string Trigger, DateOnly AssessedOn, DateTimeOffset AssessedAt);
+/// <summary>
+/// The latest assessment: its findings, and what it was made (or last confirmed) against: <see cref="CatalogVersion"/>
+/// and <see cref="CompanyVersion"/> (null for assessments recorded before company versions were kept).
+/// </summary>
+public sealed record AssessmentView(
+    Verdict Verdict, IReadOnlyList<Finding> Findings, string CatalogVersion, string Trigger, DateOnly AssessedOn, DateTimeOffset AssessedAt,
+    long? CompanyVersion = null);
 
 public sealed record DecisionView(string Decision, string Justification, Actor By, DateTimeOffset At);
 
@@ -67,7 +73,14 @@ public sealed class DeploymentView : IVersioned
     };
 
     public void Apply(DeploymentAssessed e) =>
-        (Assessment, UpdatedAt) = (new AssessmentView(e.Verdict, e.Findings.ToDomain(), e.CatalogVersion, e.Trigger, e.AssessedOn, e.At), e.At);
+        (Assessment, UpdatedAt) = (new AssessmentView(e.Verdict, e.Findings.ToDomain(), e.CatalogVersion, e.Trigger, e.AssessedOn, e.At, e.CompanyVersion), e.At);
+
+    public void Apply(AssessmentConfirmed e)
+    {
+        if (Assessment is { } a)
+            Assessment = a with { CatalogVersion = e.CatalogVersion, CompanyVersion = e.CompanyVersion, Trigger = e.Trigger, AssessedOn = e.AssessedOn, AssessedAt = e.At };
+        UpdatedAt = e.At;
+    }
 
     public void Apply(DeploymentUsageReported e) => (Usage, UpdatedAt) = (e.Usage.ToDomain(), e.At);
 

@@ -1,26 +1,45 @@
-using Governance.Api.Features.Assessing;
 using Governance.Api.Infrastructure;
+using JasperFx;
 using Marten;
+using Marten.Exceptions;
 
 namespace Governance.Api.Features.Reassessment;
 
-/// <summary>What the calendar and the catalog change without anyone asking, run at start-up and then every few minutes.</summary>
+/// <summary>
+/// Says, once an hour (and when the process starts with another catalog), that a sweep is due; the re-assessment
+/// subscription then lapses waivers and re-assesses what the catalog change affects, in the background, on one replica.
+/// </summary>
 public sealed class SweepService(IDocumentStore store, PolicySet policies, TimeProvider clock, ILogger<SweepService> log) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
 
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    /// <summary>Records a due sweep unless this slot and catalog already have one. Returns the run it queued, if any.</summary>
+    public async Task<string?> RunOnceAsync(CancellationToken ct)
     {
+        var now = clock.GetUtcNow();
         await using var session = store.LightweightSession();
-        var changed = await ReassessmentTriggers.Sweep(session, await AssessmentBasis.LoadAsync(session, policies, ct), clock.GetUtcNow(), ct);
-        await session.SaveChangesAsync(ct);
-        if (changed > 0) log.LogInformation("Sweep re-assessed {Count} deployment(s)", changed);
-        return changed;
+        var calendar = await session.Events.FetchForWriting<CalendarState>(CalendarState.StreamId, ct);
+        var slot = CalendarState.SlotOf(now);
+        if (calendar.Aggregate is { } state && !state.IsDue(slot, policies.Version)) return null;
+
+        var due = new SweepDue(slot, policies.Version, Actor.System, now);
+        calendar.AppendOne(due);
+        session.Store(ReassessmentRun.Queue(CalendarState.RunId(due), "sweep", Actor.System, now));
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception ex) when (ex is ConcurrencyException or ExistingStreamIdCollisionException)
+        {
+            return null; // another replica recorded it first
+        }
+        log.LogInformation("Sweep due for {Slot:u} (catalog {Catalog})", slot, policies.Version);
+        return CalendarState.RunId(due);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
+        using var timer = new PeriodicTimer(Interval);
         do
         {
             try
@@ -29,8 +48,7 @@ public sealed class SweepService(IDocumentStore store, PolicySet policies, TimeP
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // A concurrent write wins over the sweep; the next round picks the deployment up again.
-                log.LogWarning(ex, "Sweep failed; retrying in {Interval}", Interval);
+                log.LogWarning(ex, "Could not record a due sweep; trying again in {Interval}", Interval);
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }

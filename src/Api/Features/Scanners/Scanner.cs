@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Governance.Api.Features.Assessing;
 using Governance.Api.Features.Reassessment;
 using Governance.Api.Infrastructure;
 using Governance.Attestations;
@@ -97,13 +96,21 @@ public static class ScannerDecider
     }
 }
 
-/// <summary>
-/// The one write path of a scanner: load, decide, append; a revocation also withdraws the attestations the key signed
-/// (their deployments are re-assessed in the same transaction); save; read back.
-/// </summary>
-public sealed class ScannerHandler(IDocumentSession session, PolicySet policies, TimeProvider clock)
+/// <summary>A scanner as a write answers it; a revocation also names the re-assessment that withdraws the key's attestations.</summary>
+public sealed record ScannerChange(ScannerState Scanner, ReassessmentRun? Reassessment) : IVersioned
 {
-    public async Task<Outcome<ScannerState>> HandleAsync(ScannerCommand command, Actor by, CancellationToken ct)
+    public long Version => Scanner.Version;
+}
+
+/// <summary>
+/// The one write path of a scanner: load, decide, append; a revocation also queues the withdrawal of the attestations
+/// the key signed (their deployments are re-assessed in the background); save; read back.
+/// </summary>
+public sealed class ScannerHandler(IDocumentSession session, TimeProvider clock)
+{
+    public static string RunId(Guid scannerId) => $"scanner-{scannerId}";
+
+    public async Task<Outcome<ScannerChange>> HandleAsync(ScannerCommand command, Actor by, CancellationToken ct)
     {
         var at = clock.GetUtcNow();
         // No stream has the empty id (Marten refuses to look one up): it names no scanner.
@@ -112,9 +119,11 @@ public sealed class ScannerHandler(IDocumentSession session, PolicySet policies,
         var decision = ScannerDecider.Decide(command, stream.Aggregate, by, at);
         if (decision.Refusal is { } refusal) return refusal;
         stream.AppendMany(decision.Events);
-        if (decision.Events.OfType<ScannerKeyRevoked>().SingleOrDefault() is { } revoked)
-            await ReassessmentTriggers.ScannerKeyRevoked(session, await AssessmentBasis.LoadAsync(session, policies, ct), revoked.KeyId, revoked.Reason, by, at, ct);
+        var run = decision.Events.OfType<ScannerKeyRevoked>().Any()
+            ? ReassessmentRun.Queue(RunId(command.ScannerId), "attestation-withdrawn", by, at)
+            : null;
+        if (run is not null) session.Store(run);
         await session.SaveChangesAsync(ct);
-        return (await session.Events.FetchLatest<ScannerState>(command.ScannerId, ct))!;
+        return new ScannerChange((await session.Events.FetchLatest<ScannerState>(command.ScannerId, ct))!, run);
     }
 }

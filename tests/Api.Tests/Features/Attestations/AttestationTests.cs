@@ -22,6 +22,7 @@ public sealed class AttestationTests(ApiFixture api) : IClassFixture<ApiFixture>
     private async Task<string> ApprovedDeployment(string name)
     {
         await api.Put("/company/rules", "legal", new { residency = Array.Empty<object>(), deniedOrigins = Array.Empty<string>(), attestationRequired = true });
+        await api.SettleAsync();
         var id = (string)(await api.Post("/deployments", "architect", Requests.Deployment(name: name))).Json["id"]!;
         var approved = await api.Post($"/deployments/{id}/decision", "legal", new
         {
@@ -151,6 +152,7 @@ public sealed class AttestationTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         var revoked = await api.Post($"/scanners/{scanner.Id}/revoke", "admin", new { reason = "Host decommissioned" });
         Assert.Equal(200, revoked.Status);
+        await api.SettleAsync();
         var after = await api.Get($"/deployments/{id}", "auditor");
         Assert.True((bool)after.Json["attestation"]!["withdrawn"]!);
         Assert.False((bool)after.Json["attestation"]!["valid"]!);

@@ -15,10 +15,12 @@ public sealed class CompanyTests(ApiFixture api) : IClassFixture<ApiFixture>
         // Today's usage is irrelevant to Llama 3.1's snapshot test...
         var today = await api.Post("/company/usage", "architect", new { month = "2026-10", monthlyActiveUsers = 900_000_000L, monthlyRevenueUsd = 1_000_000m });
         Assert.Equal(200, today.Status);
+        await api.SettleAsync();
         Assert.Equal("approved", (string?)(await api.Get($"/deployments/{id}", "legal")).Json["status"]);
 
         // ...June 2024, the month before the 2024-07-23 release, decides it.
         await api.Post("/company/usage", "admin", new { month = "2024-06", monthlyActiveUsers = 750_000_000L, monthlyRevenueUsd = 1_000_000m });
+        await api.SettleAsync();
         var after = await api.Get($"/deployments/{id}", "legal");
         Assert.Equal("review_required", (string?)after.Json["status"]);
         var finding = after.Json["assessment"]!["findings"]!.AsArray().Single(f => (string?)f!["code"] == "mau-threshold-exceeded")!;
@@ -38,6 +40,7 @@ public sealed class CompanyTests(ApiFixture api) : IClassFixture<ApiFixture>
             attestationRequired = true,
         });
         Assert.Equal(200, rules.Status);
+        await api.SettleAsync();
 
         var company = await api.Get("/company", "auditor");
         Assert.False((bool)company.Json["defaultRules"]!);

@@ -108,10 +108,12 @@ public sealed class DeploymentFlowTests(ApiFixture api) : IClassFixture<ApiFixtu
         // A day before expiry nothing changes; on the expiry date the waiver lapses and review is demanded.
         api.Clock.Advance(TimeSpan.FromDays(29));
         await api.Sweep.RunOnceAsync(CancellationToken.None);
+        await api.SettleAsync();
         Assert.Equal("approved", (string?)(await api.Get($"/deployments/{id}", "legal")).Json["status"]);
 
         api.Clock.Advance(TimeSpan.FromDays(1));
         await api.Sweep.RunOnceAsync(CancellationToken.None);
+        await api.SettleAsync();
         var lapsed = await api.Get($"/deployments/{id}", "legal");
         Assert.Equal("review_required", (string?)lapsed.Json["status"]);
         Assert.Equal("non_compliant", (string?)lapsed.Json["assessment"]!["verdict"]);

@@ -103,10 +103,10 @@ public sealed class ModelCatalogTests(ApiFixture api) : IClassFixture<ApiFixture
         var set = await api.Put("/company", "admin", new { name = "Acme Research e.V.", domicile = "DE", commercialEntity = false, businesses = new[] { "model_as_a_service" } });
 
         Assert.Equal(200, set.Status);
-        Assert.False((bool)set.Json["commercialEntity"]!);
-        Assert.Equal("model_as_a_service", (string?)set.Json["businesses"]![0]);
+        Assert.False((bool)set.Json["company"]!["commercialEntity"]!);
+        Assert.Equal("model_as_a_service", (string?)set.Json["company"]!["businesses"]![0]);
         var defaulted = await api.Put("/company", "admin", new { name = "Acme GmbH", domicile = "DE" });
-        Assert.True((bool)defaulted.Json["commercialEntity"]!);
-        Assert.Null(defaulted.Json["businesses"]);
+        Assert.True((bool)defaulted.Json["company"]!["commercialEntity"]!);
+        Assert.Null(defaulted.Json["company"]!["businesses"]);
     }
 }

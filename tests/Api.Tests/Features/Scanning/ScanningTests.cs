@@ -22,6 +22,7 @@ public sealed class ScanningTests(ApiFixture api) : IClassFixture<ApiFixture>, I
     private async Task<string> ApprovedDeployment(string name, string modelName, string sha256)
     {
         await api.Put("/company/rules", "legal", new { residency = Array.Empty<object>(), deniedOrigins = Array.Empty<string>(), attestationRequired = true });
+        await api.SettleAsync();
         var registered = await api.Post("/deployments", "architect", new
         {
             name,

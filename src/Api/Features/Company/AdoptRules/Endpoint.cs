@@ -44,7 +44,7 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>Legal adopts the company's rules; they replace the previous ones as a whole, and open deployments are re-assessed.</summary>
-public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, CompanyState>
+public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, CompanyChange>
 {
     public override void Configure()
     {
@@ -58,6 +58,6 @@ public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, Company
     {
         var command = new CompanyCommand.AdoptRules(req.Residency!.Select(r => new ResidencyRule(r.DataClass!, r.AllowedRegions!)).ToList(), req.DeniedOrigins!,
             req.AttestationRequired!.Value);
-        await Send.ResultAsync(new Outcome<CompanyState>(await handler.HandleAsync(command, Actor.From(User), ct), null).ToResult(HttpContext));
+        await Send.ResultAsync(new Outcome<CompanyChange>(await handler.HandleAsync(command, Actor.From(User), ct), null).ToResult(HttpContext));
     }
 }

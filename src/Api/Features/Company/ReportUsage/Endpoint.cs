@@ -27,7 +27,7 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>The company's monthly figures; open deployments are re-assessed, since user and revenue thresholds read them.</summary>
-public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, CompanyState>
+public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, CompanyChange>
 {
     public override void Configure()
     {
@@ -40,6 +40,6 @@ public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, Company
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var command = new CompanyCommand.ReportFigures(YearMonth.Parse(req.Month!), req.MonthlyActiveUsers!.Value, req.MonthlyRevenueUsd!.Value);
-        await Send.ResultAsync(new Outcome<CompanyState>(await handler.HandleAsync(command, Actor.From(User), ct), null).ToResult(HttpContext));
+        await Send.ResultAsync(new Outcome<CompanyChange>(await handler.HandleAsync(command, Actor.From(User), ct), null).ToResult(HttpContext));
     }
 }

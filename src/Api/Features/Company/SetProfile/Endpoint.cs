@@ -32,7 +32,7 @@ public sealed class Validator : Validator<Request>
 }
 
 /// <summary>The company's name and domicile; open deployments are re-assessed, since some licenses exclude domiciles.</summary>
-public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, CompanyState>
+public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, CompanyChange>
 {
     public override void Configure()
     {
@@ -45,6 +45,6 @@ public sealed class Endpoint(CompanyHandler handler) : Endpoint<Request, Company
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var command = new CompanyCommand.SetProfile(req.Name!.Trim(), req.Domicile!, req.CommercialEntity ?? true, req.Businesses);
-        await Send.ResultAsync(new Outcome<CompanyState>(await handler.HandleAsync(command, Actor.From(User), ct), null).ToResult(HttpContext));
+        await Send.ResultAsync(new Outcome<CompanyChange>(await handler.HandleAsync(command, Actor.From(User), ct), null).ToResult(HttpContext));
     }
 }

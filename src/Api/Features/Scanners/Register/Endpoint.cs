@@ -52,7 +52,7 @@ public sealed class Endpoint(IDocumentSession session, ScannerHandler handler) :
             await Send.ResultAsync(refusal.ToResult());
             return;
         }
-        var scanner = outcome.Value!;
+        var scanner = outcome.Value!.Scanner;
         HttpContext.Response.Headers.Location = $"/scanners/{scanner.Id}";
         await Send.ResponseAsync(new Response(scanner.Id, scanner.Name, scanner.KeyId), StatusCodes.Status201Created, ct);
     }

@@ -19,7 +19,7 @@ public sealed class Validator : Validator<Request>
 /// Revokes a scanner key. Attestations it signed stop counting: each is withdrawn on its deployment, which is
 /// re-assessed in the same transaction (an approved deployment whose attestation was required goes to review).
 /// </summary>
-public sealed class Endpoint(ScannerHandler handler) : Endpoint<Request, ScannerState>
+public sealed class Endpoint(ScannerHandler handler) : Endpoint<Request, ScannerChange>
 {
     public override void Configure()
     {

@@ -44,6 +44,50 @@ public sealed record FootprintMetadata
     public string? LicenseName { get; init; }
     public string? LicenseLink { get; init; }
     public IReadOnlyList<string> BaseModels { get; init; } = [];
+
+    /// <summary>Parameters one token goes through: for a mixture of experts, the expert tensors at used ÷ total. Null in older attestations.</summary>
+    public long? ActiveParameters { get; init; }
+    /// <summary>Set for a mixture-of-experts model only.</summary>
+    public FootprintExperts? Experts { get; init; }
+    /// <summary><c>mha</c>, <c>gqa</c>, <c>mqa</c> or <c>mla</c> (multi-head latent attention), from the head counts the file gives.</summary>
+    public string? Attention { get; init; }
+    /// <summary>The attention window of sliding-window layers, in tokens, when the file sets one.</summary>
+    public long? SlidingWindow { get; init; }
+    public int? Layers { get; init; }
+    /// <summary>The multimodal projector found beside the model (inspected, not measured), if any.</summary>
+    public FootprintVision? Vision { get; init; }
+}
+
+/// <summary>A mixture of experts: <see cref="Used"/> of <see cref="Count"/> routed experts per token, plus <see cref="Shared"/> always-on ones.</summary>
+public sealed record FootprintExperts
+{
+    public int Count { get; init; }
+    public int Used { get; init; }
+    public int? Shared { get; init; }
+}
+
+/// <summary>A vision encoder and projector file (llama.cpp's <c>mmproj-*.gguf</c>) that ships with the model.</summary>
+public sealed record FootprintVision
+{
+    public string? File { get; init; }
+    public long SizeBytes { get; init; }
+    public string? Sha256 { get; init; }
+    /// <summary><c>clip.projector_type</c>, e.g. <c>gemma3</c>, <c>llama4</c>.</summary>
+    public string? ProjectorType { get; init; }
+    public long? Parameters { get; init; }
+}
+
+/// <summary>What <see cref="FootprintMeasurement.BytesReadPerToken"/> counts, and so what the roofline divides by.</summary>
+public static class BytesPerTokenBasis
+{
+    /// <summary>
+    /// The weights one generated token reads: every tensor in full except routed-expert tensors at experts-used ÷
+    /// experts, and the token-embedding matrix as one row when a separate output matrix exists.
+    /// </summary>
+    public const string ActiveWeights = "active-weights";
+
+    /// <summary>Every weight byte (<c>llama_model_size</c>): what attestations before 2026-12 divided by.</summary>
+    public const string ModelSize = "model-size";
 }
 
 public sealed record FootprintMeasurement
@@ -54,6 +98,10 @@ public sealed record FootprintMeasurement
     public long? HostPeakRssBytes { get; init; }
     /// <summary>Every buffer llama.cpp allocated, as it accounted it (e.g. <c>CUDA0</c> / <c>KvCache</c>).</summary>
     public IReadOnlyList<FootprintBuffer> Buffers { get; init; } = [];
+    /// <summary>Weight bytes read per generated token, which the roofline divides the bandwidth by; see <see cref="BytesReadPerTokenBasis"/>.</summary>
+    public long? BytesReadPerToken { get; init; }
+    /// <summary>A <see cref="BytesPerTokenBasis"/> value; null in older attestations, whose roofline used <see cref="BytesPerTokenBasis.ModelSize"/>.</summary>
+    public string? BytesReadPerTokenBasis { get; init; }
 }
 
 public sealed record FootprintBuffer(string Buffer, string Kind, long Bytes);

@@ -18,12 +18,20 @@ internal static class Report
             Row(artifact, "architecture", meta.Architecture);
             Row(artifact, "name", meta.Name);
             Row(artifact, "organization", meta.Organization);
-            Row(artifact, "parameters", meta.ParameterCount.ToString("N0", CultureInfo.InvariantCulture));
+            var shape = meta.Shape;
+            Row(artifact, "parameters", meta.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)
+                + (shape.IsMixtureOfExperts ? $" ({shape.ActiveParameters.ToString("N0", CultureInfo.InvariantCulture)} active per token)" : ""));
+            Row(artifact, "experts", shape.IsMixtureOfExperts ? $"{shape.ExpertsUsed} of {shape.Experts} routed per token" + (shape.SharedExperts is > 0 ? $", {shape.SharedExperts} shared" : "") : null);
+            Row(artifact, "attention", shape.AttentionName is { } attention
+                ? $"{attention}, {shape.Heads} heads / {shape.KvHeads} KV, {shape.Layers} layers" + (shape.SlidingWindow is { } w ? $", sliding window {w}" : "")
+                : null);
             Row(artifact, "file type", meta.FileType);
             Row(artifact, "training context", meta.ContextLength?.ToString(CultureInfo.InvariantCulture));
             Row(artifact, "license", string.Join(" · ", new[] { meta.License, meta.LicenseName, meta.LicenseLink }.Where(s => !string.IsNullOrWhiteSpace(s))));
             Row(artifact, "base models", string.Join(", ", meta.BaseModels.Select(b => b.Organization is null ? b.Name ?? b.RepoUrl : $"{b.Organization}/{b.Name}")));
         }
+        if (scan.Vision is { } vision)
+            Row(artifact, "vision projector", $"{Path.GetFileName(vision.Path)} ({vision.ProjectorType}, {vision.Parameters.ToString("N0", CultureInfo.InvariantCulture)} parameters, sha256 {vision.Sha256}): inspected, not measured");
         console.Write(artifact);
 
         if (scan.Failure is { } f)
@@ -48,6 +56,7 @@ internal static class Report
             Row(footprint, "device compute", Bytes(m.DeviceBytes.Compute));
             Row(footprint, "device total", Bytes(m.DeviceBytes.Total) + (m.NvmlUsedBytes is null ? " (llama.cpp buffers)" : " (NVML)"));
             Row(footprint, "host peak RSS", m.HostPeakRssBytes is { } rss ? Bytes(rss) : null);
+            Row(footprint, "bytes read per token", $"{Bytes(m.BytesReadPerToken)} ({m.BytesReadPerTokenBasis})");
             Row(footprint, "roofline (tg)", m.RooflineFraction is { } r ? $"{r:P1} of {m.BandwidthBytesPerSecond / 1e9:F0} GB/s" : null);
             foreach (var b in m.Buffers) Row(footprint, $"  {b.Buffer} {b.Kind}", Bytes(b.Bytes));
             console.Write(footprint);

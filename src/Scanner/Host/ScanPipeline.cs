@@ -42,6 +42,8 @@ internal sealed record ScanOutcome
     public required long SizeBytes { get; init; }
     public string? Sha256 { get; init; }
     public ModelMetadata? Metadata { get; init; }
+    /// <summary>The multimodal projector beside the model, read and hashed; null when there is none.</summary>
+    public VisionProjector? Vision { get; init; }
     /// <summary>Why the artifact could not be attested, when the scanner knows (reported to the Api); null otherwise.</summary>
     public ScanFailure? Failure { get; init; }
     public ModelMeasurement? Measurement { get; init; }
@@ -89,10 +91,10 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
             return outcome with { Failure = mismatch, RefusedBecause = mismatch.Message };
 
         progress?.Report(new ScanProgress(ScanStage.Reading, 0));
-        ModelMetadata metadata;
+        GgufFile gguf;
         try
         {
-            metadata = ModelMetadata.From(GgufReader.Read(file.FullName));
+            gguf = GgufReader.Read(file.FullName);
         }
         catch (GgufFormatException e)
         {
@@ -101,7 +103,12 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
                 new Dictionary<string, string> { ["file"] = file.Name, ["error"] = e.Error.ToString(), ["offset"] = e.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             return outcome with { Failure = unreadable, RefusedBecause = reason };
         }
+        var metadata = ModelMetadata.From(gguf);
         outcome = outcome with { Metadata = metadata };
+        if (ModelPreflight.Check(gguf, file.Name) is { } refused)
+            return outcome with { Failure = refused, RefusedBecause = refused.Message };
+        if (VisionProjectors.FindBeside(file.FullName) is { } projector)
+            outcome = outcome with { Vision = await VisionProjectors.ReadAsync(projector, cancellationToken).ConfigureAwait(false) };
 
         ModelMeasurement measurement;
         await OneScanAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -109,7 +116,7 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
         {
             var loading = progress is null ? null : new InlineProgress<double>(p => progress.Report(new ScanProgress(p < 1 ? ScanStage.Loading : ScanStage.Measuring, p < 1 ? p : 0)));
             // llama.cpp blocks its thread for the whole measurement; keep it off the caller's.
-            measurement = await Task.Run(() => Measurer.Measure(file.FullName, request.Bench, loading, cancellationToken), cancellationToken).ConfigureAwait(false);
+            measurement = await Task.Run(() => Measurer.Measure(file.FullName, request.Bench, loading, cancellationToken, metadata.Shape.BytesReadPerToken), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -133,7 +140,7 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
     {
         var m = scan.Measurement!;
         var meta = scan.Metadata!;
-        var tg = m.Throughput.FirstOrDefault(t => t.NGen > 0);
+        var shape = meta.Shape;
         return new ModelFootprint
         {
             DeploymentId = request.DeploymentId,
@@ -153,6 +160,14 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
                 BaseModels = meta.BaseModels
                     .Select(b => b.Organization is { Length: > 0 } org && b.Name is { Length: > 0 } name ? $"{org}/{name}" : b.Name ?? b.RepoUrl)
                     .OfType<string>().ToList(),
+                ActiveParameters = shape.ActiveParameters,
+                Experts = shape.IsMixtureOfExperts ? new FootprintExperts { Count = shape.Experts!.Value, Used = shape.ExpertsUsed!.Value, Shared = shape.SharedExperts } : null,
+                Attention = shape.AttentionName,
+                SlidingWindow = shape.SlidingWindow,
+                Layers = shape.Layers,
+                Vision = scan.Vision is { } v
+                    ? new FootprintVision { File = Path.GetFileName(v.Path), SizeBytes = v.SizeBytes, Sha256 = v.Sha256, ProjectorType = v.ProjectorType, Parameters = v.Parameters }
+                    : null,
             },
             Footprint = new FootprintMeasurement
             {
@@ -161,6 +176,8 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
                 DeviceBytes = m.DeviceBytes with { Measured = m.NvmlUsedBytes },
                 HostPeakRssBytes = m.HostPeakRssBytes,
                 Buffers = m.Buffers.Select(b => new FootprintBuffer(b.Buffer, b.Kind.ToString(), b.Bytes)).ToList(),
+                BytesReadPerToken = m.BytesReadPerToken,
+                BytesReadPerTokenBasis = m.BytesReadPerTokenBasis,
             },
             Throughput = m.Throughput,
             LoadSeconds = m.LoadSeconds,

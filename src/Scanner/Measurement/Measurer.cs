@@ -18,7 +18,12 @@ namespace Governance.Scanner.Measurement;
 /// </summary>
 internal static class Measurer
 {
-    public static ModelMeasurement Measure(string path, BenchSettings settings, IProgress<double>? loadProgress = null, CancellationToken cancellationToken = default)
+    /// <param name="bytesReadPerToken">
+    /// Weight bytes one generated token reads (<see cref="Gguf.ModelShape.BytesReadPerToken"/>: active experts only for a
+    /// mixture of experts); null falls back to every weight byte, <c>llama_model_size</c>.
+    /// </param>
+    public static ModelMeasurement Measure(string path, BenchSettings settings, IProgress<double>? loadProgress = null, CancellationToken cancellationToken = default,
+        long? bytesReadPerToken = null)
     {
         settings.Validate();
         cancellationToken.ThrowIfCancellationRequested();
@@ -76,10 +81,8 @@ internal static class Measurer
         var gpu = gpuDevice is null ? null : nvml?.Query(gpuDevice.PciBusId, DeviceIndex(gpuDevice.Name));
         var nvmlUsed = nvmlBefore is { } before && nvmlAfter is { } after && after >= before ? (long)(after - before) : (long?)null;
         var tg = throughput.FirstOrDefault(t => t.NGen > 0);
-        // Generating one token reads every weight once, so bandwidth ÷ weight bytes bounds tokens/s from above.
-        double? roofline = gpu?.BandwidthBytesPerSecond is { } bandwidth && tg is not null && modelBytes > 0
-            ? tg.MeanTokensPerSecond / (bandwidth / modelBytes)
-            : null;
+        var perToken = bytesReadPerToken is > 0 ? bytesReadPerToken.Value : modelBytes;
+        var roofline = Roofline.Fraction(tg?.MeanTokensPerSecond, gpu?.BandwidthBytesPerSecond, perToken);
 
         return new ModelMeasurement
         {
@@ -107,6 +110,8 @@ internal static class Measurer
                 ScannerVersion = ScannerVersion,
             },
             BandwidthBytesPerSecond = gpu?.BandwidthBytesPerSecond,
+            BytesReadPerToken = perToken,
+            BytesReadPerTokenBasis = bytesReadPerToken is > 0 ? BytesPerTokenBasis.ActiveWeights : BytesPerTokenBasis.ModelSize,
             RooflineFraction = roofline,
             Warnings = capture.Warnings,
         };

@@ -94,6 +94,24 @@ public sealed class ScanWorkerTests(ModelFolder models) : IClassFixture<ModelFol
     }
 
     [Fact]
+    public async Task an_architecture_llama_cpp_cannot_run_is_reported_as_architecture_unsupported()
+    {
+        var path = Path.Combine(models.Dir, "phi-4-multimodal.gguf");
+        new TestModels.GgufWriter().Add("general.architecture", "phi4mm").Add("phi4mm.block_count", 32u).Write(path);
+        var api = new ScriptedApi(Lease(ModelFolder.Sha256(path), name: "phi-4-multimodal"));
+
+        var result = await Worker(api, out var key).RunOnceAsync(CancellationToken.None);
+        key.Dispose();
+
+        Assert.Equal(ScanIteration.Refused, result);
+        var (postedTo, body) = Assert.Single(api.Posts);
+        Assert.EndsWith("/scan-failures", postedTo);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("architecture-unsupported", json.RootElement.GetProperty("code").GetString());
+        Assert.Equal("phi4mm", json.RootElement.GetProperty("facts").GetProperty("architecture").GetString());
+    }
+
+    [Fact]
     public async Task no_work_is_a_204()
     {
         var api = new ScriptedApi(lease: null);

@@ -31,6 +31,18 @@ public sealed class ModelPreflightTests
         Assert.Contains("'mllama'", failure.Message);
     }
 
+    public static TheoryData<string> KnownUnsupported => new(LlamaArchitectures.KnownUnsupported.Keys);
+
+    [Theory]
+    [MemberData(nameof(KnownUnsupported))]
+    public void every_deployed_family_llama_cpp_cannot_run_is_refused_with_its_own_reason(string architecture)
+    {
+        var failure = Check(Model(architecture));
+
+        Assert.Equal(ScanFailureCodes.ArchitectureUnsupported, failure?.Code);
+        Assert.Equal(LlamaArchitectures.KnownUnsupported[architecture], failure!.Facts["reason"]);
+    }
+
     [Fact]
     public void an_architecture_no_release_knows_is_refused_with_the_generic_reason()
     {

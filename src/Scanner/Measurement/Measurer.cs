@@ -74,7 +74,7 @@ internal static class Measurer
         }
         finally
         {
-            if (pool is not null) MeasurementNativeApi.llama_detach_threadpool(context);
+            if (pool is not null) CpuThreadpool.DetachFrom(context);
         }
 
         var modelBytes = (long)model.SizeBytes;
@@ -123,11 +123,10 @@ internal static class Measurer
             : typeof(Measurer).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
     /// <summary>"v0.5.0 (ggml 0.9.x, commit abc1234)": the release the natives were fetched as, and what the library says it is.</summary>
-    public static unsafe string LlamaCppBuild()
+    public static string LlamaCppBuild()
     {
-        var version = Marshal.PtrToStringUTF8((nint)MeasurementNativeApi.ggml_version());
-        var commit = Marshal.PtrToStringUTF8((nint)MeasurementNativeApi.ggml_commit());
-        return $"v0.5.0 (ggml {version ?? "?"}, commit {commit ?? "?"}, {LlamaRuntime.Instance.Natives.Build.ToString().ToLowerInvariant()} build)";
+        var runtime = LlamaRuntime.Instance;
+        return $"v0.5.0 (ggml {runtime.GgmlVersion ?? "?"}, commit {runtime.GgmlCommit ?? "?"}, {runtime.Natives.Build.ToString().ToLowerInvariant()} build)";
     }
 
     // The footprint is wanted at the requested context; the tests must fit in it too.

@@ -56,3 +56,53 @@ public sealed class ModelFootprintTests
         Assert.Equal((3_500_000_000L, "active-weights"), (read.Footprint.BytesReadPerToken!.Value, read.Footprint.BytesReadPerTokenBasis));
     }
 }
+
+public sealed class ManifestVerificationTests : IDisposable
+{
+    private readonly System.Security.Cryptography.ECDsa _key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+
+    public void Dispose() => _key.Dispose();
+
+    private static FootprintManifest Manifest(params string[] digests) => new()
+    {
+        Serialization = new FootprintSerialization { Method = "files", HashType = "sha256", AllowSymlinks = true },
+        Resources = digests.Select((d, i) => new FootprintResource { Name = $"f{i}", Algorithm = "sha256", Digest = d }).ToList(),
+    };
+
+    private EnvelopeVerdict Verify(FootprintManifest manifest, string subject)
+    {
+        var predicate = new ModelFootprint { Artifact = new FootprintArtifact { Name = "folder", Sha256 = subject, Format = ArtifactFormat.Safetensors, Manifest = manifest } };
+        var envelope = Dsse.Sign(Dsse.StatementFor("folder", subject, predicate), _key);
+        return EnvelopeVerification.Verify(envelope, [new TrustedKey(Dsse.KeyIdOf(_key.ExportSubjectPublicKeyInfo()), _key.ExportSubjectPublicKeyInfo())]);
+    }
+
+    [Fact]
+    public void a_folder_attestation_verifies_only_when_its_subject_is_the_digest_of_its_resources()
+    {
+        var manifest = Manifest(new string('a', 64), new string('b', 64));
+        var root = manifest.RootDigest()!;
+
+        Assert.True(Verify(manifest, root).Verified);
+        var forged = Verify(manifest with { Resources = manifest.Resources.Take(1).ToList() }, root);
+        Assert.Equal(EnvelopeRejection.SubjectMismatch, forged.Rejection);
+        Assert.Contains("manifest", forged.Detail);
+    }
+
+    [Fact]
+    public void the_manifest_is_written_under_the_model_signing_names()
+    {
+        var predicate = new ModelFootprint { Artifact = new FootprintArtifact { Sha256 = "x", Manifest = Manifest(new string('c', 64)) } };
+
+        var json = System.Text.Encoding.UTF8.GetString(Dsse.StatementFor("folder", "x", predicate));
+
+        Assert.Contains("\"serialization\":{\"method\":\"files\",\"hash_type\":\"sha256\",\"allow_symlinks\":true,\"ignore_paths\":[]}", json);
+        Assert.Contains("\"resources\":[{\"name\":\"f0\",\"algorithm\":\"sha256\",\"digest\":\"" + new string('c', 64) + "\"}]", json);
+    }
+
+    [Fact]
+    public void a_resource_that_is_not_sha256_hex_has_no_root_digest()
+    {
+        Assert.Null(Manifest("not-hex").RootDigest());
+        Assert.Null(Manifest(new string('g', 64)).RootDigest());
+    }
+}

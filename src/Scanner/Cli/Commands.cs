@@ -19,7 +19,7 @@ internal static class Commands
     public const string Help = """
         usage:
           Governance.Scanner [run]                      the scanner host (Scanner:* configuration)
-          Governance.Scanner scan <file.gguf> [--pp 512] [--tg 128] [-r 5] [--ctx N] [--threads N] [--ngl N]
+          Governance.Scanner scan <file.gguf | model folder> [--pp 512] [--tg 128] [-r 5] [--ctx N] [--threads N] [--ngl N]
                                               [--json envelope.json] [--key-path scanner-key.pem]
           Governance.Scanner verify <envelope.json> --key <public.pem>
           Governance.Scanner key [--key-path scanner-key.pem]
@@ -32,7 +32,7 @@ internal static class Commands
         try
         {
             a = CliArgs.Parse(args, "--pp", "--tg", "-r", "--ctx", "--threads", "--ngl", "--json", "--key-path");
-            if (a.Positional.Count != 1) throw new UsageException("scan takes one GGUF file");
+            if (a.Positional.Count != 1) throw new UsageException("scan takes one GGUF file or one model folder");
             bench = new BenchSettings
             {
                 PromptTokens = a.Int("--pp", 0) ?? 512,
@@ -52,9 +52,9 @@ internal static class Commands
         }
 
         var path = a.Positional[0];
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
-            console.MarkupLineInterpolated($"[red]No file at {path}[/]");
+            console.MarkupLineInterpolated($"[red]No file or model folder at {path}[/]");
             return Failed;
         }
         using var key = ScannerKey.LoadOrCreate(a.String("--key-path") ?? defaults.KeyPath);

@@ -30,6 +30,20 @@ internal static class Report
             Row(artifact, "license", string.Join(" · ", new[] { meta.License, meta.LicenseName, meta.LicenseLink }.Where(s => !string.IsNullOrWhiteSpace(s))));
             Row(artifact, "base models", string.Join(", ", meta.BaseModels.Select(b => b.Organization is null ? b.Name ?? b.RepoUrl : $"{b.Organization}/{b.Name}")));
         }
+        if (scan.Manifest is { } manifest)
+            Row(artifact, "manifest", $"{manifest.Resources.Count} files, root sha256 {manifest.RootSha256} (OpenSSF model-signing 'files' serialization)");
+        if (scan.Folder is { } folder)
+        {
+            Row(artifact, "architecture", folder.Config?.Architecture ?? folder.Config?.ModelType);
+            Row(artifact, "parameters", folder.Parameters.ToString("N0", CultureInfo.InvariantCulture)
+                + (folder.ActiveParameters != folder.Parameters ? $" ({folder.ActiveParameters.ToString("N0", CultureInfo.InvariantCulture)} active per token)" : ""));
+            Row(artifact, "weights", $"{folder.WeightFiles.Count} safetensors shards, {Bytes(folder.WeightBytes)}, {string.Join(", ", folder.TensorTypes.Select(t => $"{t.Value} {t.Key}"))}");
+            Row(artifact, "license (card)", string.Join(" · ", new[] { folder.Card?.License, folder.Card?.LicenseName, folder.Card?.LicenseLink }.Where(s => !string.IsNullOrWhiteSpace(s))));
+            Row(artifact, "base models", folder.Card is { } card ? string.Join(", ", card.BaseModels) + (card.BaseModelRelation is { } r ? $" ({r})" : "") : null);
+            foreach (var license in folder.LicenseFiles)
+                Row(artifact, $"license file {license.File}", $"sha256 {license.Sha256}, normalised text sha256 {license.Fingerprint?.NormalizedSha256 ?? "(not text)"}");
+            Row(artifact, "measurement", "inspection only: llama.cpp cannot run safetensors, so there is no throughput or footprint");
+        }
         if (scan.Vision is { } vision)
             Row(artifact, "vision projector", $"{Path.GetFileName(vision.Path)} ({vision.ProjectorType}, {vision.Parameters.ToString("N0", CultureInfo.InvariantCulture)} parameters, sha256 {vision.Sha256}): inspected, not measured");
         console.Write(artifact);

@@ -50,7 +50,7 @@ internal sealed record ModelShape
     public bool IsMixtureOfExperts => Experts is > 0 && ExpertsUsed is > 0;
 
     /// <summary>The predicate's spelling of <see cref="Attention"/>: <c>mha</c>, <c>gqa</c>, <c>mqa</c>, <c>mla</c>.</summary>
-    public string? AttentionName => Attention?.ToString().ToLowerInvariant();
+    public string? AttentionName => NameOf(Attention);
 
     // More layers than any real model (llama.cpp's LLAMA_MAX_LAYERS is 512); a hostile count must not drive a long loop.
     private const int MaxLayers = 4096;
@@ -67,11 +67,7 @@ internal sealed record ModelShape
         var used = UsedPerLayer(file, architecture);
         var maxUsed = used.Max is > 0 ? used.Max : null;
 
-        AttentionKind? attention = Int("attention.kv_lora_rank") is > 0 ? AttentionKind.Mla
-            : heads is not > 0 ? null
-            : kvHeads == heads ? AttentionKind.Mha
-            : kvHeads == 1 ? AttentionKind.Mqa
-            : AttentionKind.Gqa;
+        var attention = AttentionOf(Int("attention.kv_lora_rank"), heads, kvHeads);
 
         long parameters = 0, active = 0, bytes = 0, perToken = 0;
         var tiedOutput = !file.Tensors.Any(t => t.Name == "output.weight");
@@ -109,6 +105,17 @@ internal sealed record ModelShape
             BytesReadPerToken = perToken,
         };
     }
+
+    /// <summary>The attention a model has, from its latent rank (DeepSeek's MLA) or its query and key/value head counts.</summary>
+    public static AttentionKind? AttentionOf(long? kvLoraRank, int? heads, int? kvHeads) =>
+        kvLoraRank is > 0 ? AttentionKind.Mla
+        : heads is not > 0 ? null
+        : (kvHeads ?? heads) == heads ? AttentionKind.Mha
+        : kvHeads == 1 ? AttentionKind.Mqa
+        : AttentionKind.Gqa;
+
+    /// <summary>The predicate's spelling of an <see cref="AttentionKind"/>.</summary>
+    public static string? NameOf(AttentionKind? kind) => kind?.ToString().ToLowerInvariant();
 
     /// <summary>The layer of a routed-expert tensor (<c>blk.N.…_exps.weight|bias</c> whose last dimension is the expert count), else null.</summary>
     private static int? ExpertLayer(GgufTensorInfo tensor, long experts)

@@ -1,14 +1,16 @@
 using Governance.Attestations;
 using Governance.Scanner.Artifacts;
 using Governance.Scanner.Gguf;
+using Governance.Scanner.Hub;
 using Governance.Scanner.Measurement;
 using Governance.Scanner.Signing;
 
 namespace Governance.Scanner.Host;
 
-/// <summary>One file to scan, and what its deployment declares (all optional: the CLI scans a file without one).</summary>
+/// <summary>One model to scan, and what its deployment declares (all optional: the CLI scans a file without one).</summary>
 internal sealed record ScanRequest
 {
+    /// <summary>A GGUF file (measured), or a model folder of safetensors shards (inspected only).</summary>
     public required string Path { get; init; }
 
     /// <summary><see cref="Guid.Empty"/> when there is no deployment (the CLI).</summary>
@@ -44,6 +46,10 @@ internal sealed record ScanOutcome
     public ModelMetadata? Metadata { get; init; }
     /// <summary>The multimodal projector beside the model, read and hashed; null when there is none.</summary>
     public VisionProjector? Vision { get; init; }
+    /// <summary>A model folder's files and digests; null for a single file.</summary>
+    public FolderManifest? Manifest { get; init; }
+    /// <summary>What a model folder says about itself; null for a single file.</summary>
+    public HubFolderInspection? Folder { get; init; }
     /// <summary>Why the artifact could not be attested, when the scanner knows (reported to the Api); null otherwise.</summary>
     public ScanFailure? Failure { get; init; }
     public ModelMeasurement? Measurement { get; init; }
@@ -69,6 +75,7 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Bench.Validate();
+        if (Directory.Exists(request.Path)) return await InspectFolderAsync(request, progress, cancellationToken).ConfigureAwait(false);
         var file = new FileInfo(request.Path);
         if (!file.Exists) throw new FileNotFoundException("No model file at this path.", request.Path);
         var (size, written) = (file.Length, file.LastWriteTimeUtc);
@@ -136,6 +143,119 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
         return outcome with { Measurement = measurement, Predicate = predicate, Envelope = envelope };
     }
 
+    /// <summary>
+    /// A model folder llama.cpp cannot run: hash every file into the manifest (its root digest is the artifact's digest,
+    /// compared with the registered one), read config, model card, license files and shard headers, and sign an
+    /// inspection-only attestation. Files changed between hashing and reading are not attested.
+    /// </summary>
+    private async Task<ScanOutcome> InspectFolderAsync(ScanRequest request, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
+    {
+        var folder = new DirectoryInfo(request.Path);
+        var outcome = new ScanOutcome { Path = folder.FullName, SizeBytes = 0 };
+        FolderManifest manifest;
+        try
+        {
+            long total = folder.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length), hashed = 0;
+            var bytes = progress is null ? null : new InlineProgress<long>(n =>
+                progress.Report(new ScanProgress(ScanStage.Hashing, total == 0 ? 1 : Math.Min(1, (double)Interlocked.Add(ref hashed, n) / total))));
+            manifest = await FolderManifest.ComputeAsync(folder.FullName, bytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            return Unreadable(outcome, folder.Name, "layout", e.Message);
+        }
+        progress?.Report(new ScanProgress(ScanStage.Hashing, 1));
+        var stamps = Stamps(folder.FullName, manifest);
+        outcome = outcome with { SizeBytes = manifest.SizeBytes, Sha256 = manifest.RootSha256, Manifest = manifest };
+        if (request.RegisteredSha256 is { } registered && ArtifactHasher.CompareToRegistered(registered, manifest.RootSha256) is { } mismatch)
+            return outcome with { Failure = mismatch, RefusedBecause = mismatch.Message };
+
+        progress?.Report(new ScanProgress(ScanStage.Reading, 0));
+        HubFolderInspection inspection;
+        try
+        {
+            inspection = await HubFolder.InspectAsync(folder.FullName, manifest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubFolderException e)
+        {
+            return Unreadable(outcome, e.File, e.Error, e.Message);
+        }
+        if (inspection.WeightFiles.Count == 0)
+            return Unreadable(outcome with { Folder = inspection }, folder.Name, "NoWeights", "The folder holds no *.safetensors weights.");
+        outcome = outcome with { Folder = inspection };
+        if (!Stamps(folder.FullName, manifest).SequenceEqual(stamps))
+            return outcome with { RefusedBecause = "A file of the folder changed while it was being scanned; the inspection may not be of the hashed files." };
+
+        progress?.Report(new ScanProgress(ScanStage.Signing, 0));
+        var predicate = FolderPredicate(request, outcome, clock.GetUtcNow());
+        var envelope = Attestation.Sign(predicate, key);
+        progress?.Report(new ScanProgress(ScanStage.Signing, 1));
+        return outcome with { Predicate = predicate, Envelope = envelope };
+    }
+
+    private static ScanOutcome Unreadable(ScanOutcome outcome, string file, string error, string message)
+    {
+        var reason = $"Not a model folder the scanner can read: {message}";
+        return outcome with
+        {
+            Failure = new ScanFailure(ScanFailureCodes.ArtifactUnreadable, reason, new Dictionary<string, string> { ["file"] = file, ["error"] = error }),
+            RefusedBecause = reason,
+        };
+    }
+
+    private static List<(long, DateTime)> Stamps(string folder, FolderManifest manifest) =>
+        manifest.Resources.Select(r => new FileInfo(Path.Combine(folder, r.Name))).Select(f => f.Exists ? (f.Length, f.LastWriteTimeUtc) : (-1L, default)).ToList();
+
+    internal static ModelFootprint FolderPredicate(ScanRequest request, ScanOutcome scan, DateTimeOffset scannedAt)
+    {
+        var manifest = scan.Manifest!;
+        var folder = scan.Folder!;
+        var config = folder.Config;
+        var card = folder.Card;
+        return new ModelFootprint
+        {
+            DeploymentId = request.DeploymentId,
+            ScannedAt = scannedAt,
+            Measurement = MeasurementKind.InspectionOnly,
+            Artifact = new FootprintArtifact
+            {
+                Name = Path.GetFileName(scan.Path.TrimEnd(Path.DirectorySeparatorChar)),
+                SizeBytes = manifest.SizeBytes,
+                Sha256 = manifest.RootSha256,
+                Format = ArtifactFormat.Safetensors,
+                Manifest = new FootprintManifest
+                {
+                    Serialization = new FootprintSerialization
+                    {
+                        Method = FolderManifest.Method, HashType = FolderManifest.HashType, AllowSymlinks = true, IgnorePaths = FolderManifest.IgnorePaths,
+                    },
+                    Resources = manifest.Resources.Select(r => new FootprintResource { Name = r.Name, Algorithm = FolderManifest.HashType, Digest = r.Sha256 }).ToList(),
+                },
+            },
+            Metadata = new FootprintMetadata
+            {
+                Architecture = config?.Architecture ?? config?.ModelType,
+                Parameters = folder.Parameters,
+                ActiveParameters = folder.ActiveParameters,
+                FileType = config?.Dtype ?? string.Join("+", folder.TensorTypes.Keys),
+                ContextLength = config?.ContextLength,
+                Layers = config?.Layers,
+                Attention = ModelShape.NameOf(ModelShape.AttentionOf(config?.KvLoraRank, config?.Heads, config?.KvHeads)),
+                SlidingWindow = config?.SlidingWindow,
+                Experts = config is { Experts: { } n, ExpertsUsed: { } k } ? new FootprintExperts { Count = n, Used = k, Shared = config.SharedExperts } : null,
+                License = card?.License,
+                LicenseName = card?.LicenseName,
+                LicenseLink = card?.LicenseLink,
+                BaseModels = card?.BaseModels ?? [],
+                BaseModelRelation = card?.BaseModelRelation,
+                LicenseFiles = folder.LicenseFiles
+                    .Select(l => new FootprintLicenseFile { File = l.File, SizeBytes = l.SizeBytes, Sha256 = l.Sha256, Fingerprint = l.Fingerprint }).ToList(),
+            },
+            Footprint = new FootprintMeasurement { ModelBytes = folder.WeightBytes },
+            Environment = new FootprintEnvironment { ScannerVersion = Measurer.ScannerVersion },
+        };
+    }
+
     internal static ModelFootprint Predicate(ScanRequest request, ScanOutcome scan, DateTimeOffset scannedAt)
     {
         var m = scan.Measurement!;
@@ -145,7 +265,8 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
         {
             DeploymentId = request.DeploymentId,
             ScannedAt = scannedAt,
-            Artifact = new FootprintArtifact { Name = Path.GetFileName(scan.Path), SizeBytes = scan.SizeBytes, Sha256 = scan.Sha256 },
+            Measurement = MeasurementKind.LlamaBench,
+            Artifact = new FootprintArtifact { Name = Path.GetFileName(scan.Path), SizeBytes = scan.SizeBytes, Sha256 = scan.Sha256, Format = ArtifactFormat.Gguf },
             Metadata = new FootprintMetadata
             {
                 Architecture = meta.Architecture,

@@ -153,11 +153,14 @@ internal sealed class ScanWorker(
             logger.LogError("Deployment {DeploymentId}: the Api refused the attestation: {Status} {Reason}", lease.DeploymentId, (int)e.Status, e.Message);
             return ScanIteration.RejectedByApi;
         }
-        var m = outcome.Measurement!;
-        logger.LogInformation("Deployment {DeploymentId} attested: {Throughput}; load {Load:F2} s; device {Device:F0} MiB at context {Context}",
-            lease.DeploymentId,
-            string.Join(", ", m.Throughput.Select(t => $"{t.Test} {t.MeanTokensPerSecond:F1} ± {t.StddevTokensPerSecond:F1} t/s")),
-            m.LoadSeconds, m.DeviceBytes.Total / 1048576.0, m.ContextLength);
+        if (outcome.Measurement is { } m)
+            logger.LogInformation("Deployment {DeploymentId} attested: {Throughput}; load {Load:F2} s; device {Device:F0} MiB at context {Context}",
+                lease.DeploymentId,
+                string.Join(", ", m.Throughput.Select(t => $"{t.Test} {t.MeanTokensPerSecond:F1} ± {t.StddevTokensPerSecond:F1} t/s")),
+                m.LoadSeconds, m.DeviceBytes.Total / 1048576.0, m.ContextLength);
+        else
+            logger.LogInformation("Deployment {DeploymentId} attested, inspection only ({Files} files, manifest sha256:{Sha256})",
+                lease.DeploymentId, outcome.Manifest?.Resources.Count, outcome.Sha256);
         return ScanIteration.Attested;
     }
 

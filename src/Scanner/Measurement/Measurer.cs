@@ -29,11 +29,9 @@ internal static class Measurer
         cancellationToken.ThrowIfCancellationRequested();
         var runtime = LlamaRuntime.Instance;
         var threads = settings.Threads ?? HostProbe.PhysicalCores();
-        var gpuDevice = runtime.Backend == LlamaBackend.Cuda
-            ? runtime.Devices().FirstOrDefault(d => d.Type == GgmlBackendDevType.Gpu)
-            : null;
+        var gpuDevice = EnvironmentProbe.GpuDevice(runtime);
         using var nvml = gpuDevice is null ? null : Nvml.TryOpen(out _);
-        var nvmlBefore = nvml?.UsedBytes(gpuDevice!.PciBusId, DeviceIndex(gpuDevice.Name));
+        var nvmlBefore = nvml?.UsedBytes(gpuDevice!.PciBusId, EnvironmentProbe.DeviceIndex(gpuDevice.Name));
         HostProbe.ResetPeakRss();
 
         using var capture = new BufferAccounting.Capture();
@@ -59,7 +57,7 @@ internal static class Measurer
             Threads = threads,
         });
         var contextSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var nvmlAfter = nvml?.UsedBytes(gpuDevice!.PciBusId, DeviceIndex(gpuDevice.Name));
+        var nvmlAfter = nvml?.UsedBytes(gpuDevice!.PciBusId, EnvironmentProbe.DeviceIndex(gpuDevice.Name));
         var buffers = capture.Buffers;
         capture.Dispose(); // decodes log nothing we need
 
@@ -78,7 +76,7 @@ internal static class Measurer
         }
 
         var modelBytes = (long)model.SizeBytes;
-        var gpu = gpuDevice is null ? null : nvml?.Query(gpuDevice.PciBusId, DeviceIndex(gpuDevice.Name));
+        var gpu = gpuDevice is null ? null : nvml?.Query(gpuDevice.PciBusId, EnvironmentProbe.DeviceIndex(gpuDevice.Name));
         var nvmlUsed = nvmlBefore is { } before && nvmlAfter is { } after && after >= before ? (long)(after - before) : (long?)null;
         var tg = throughput.FirstOrDefault(t => t.NGen > 0);
         var perToken = bytesReadPerToken is > 0 ? bytesReadPerToken.Value : modelBytes;
@@ -98,17 +96,7 @@ internal static class Measurer
             ContextSeconds = contextSeconds,
             TimeToFirstTokenSeconds = ttft,
             Throughput = throughput,
-            Environment = new FootprintEnvironment
-            {
-                Backend = runtime.Backend == LlamaBackend.Cuda ? "cuda" : "cpu",
-                Device = gpu?.Name ?? gpuDevice?.Description ?? runtime.Devices().FirstOrDefault(d => d.Type == GgmlBackendDevType.Cpu)?.Description,
-                Driver = gpu?.DriverVersion,
-                CudaVersion = gpu?.CudaVersion,
-                Cpu = HostProbe.CpuModel(),
-                Threads = threads,
-                LlamaCppBuild = LlamaCppBuild(),
-                ScannerVersion = ScannerVersion,
-            },
+            Environment = EnvironmentProbe.Describe(runtime, gpuDevice, gpu, threads),
             BandwidthBytesPerSecond = gpu?.BandwidthBytesPerSecond,
             BytesReadPerToken = perToken,
             BytesReadPerTokenBasis = bytesReadPerToken is > 0 ? BytesPerTokenBasis.ActiveWeights : BytesPerTokenBasis.ModelSize,
@@ -147,10 +135,6 @@ internal static class Measurer
         var total = nvmlUsed ?? weights + kv + compute + Sum(BufferKind.Other);
         return new DeviceBytes { Weights = weights, KvCache = kv, Compute = compute, Total = total };
     }
-
-    // ggml names CUDA devices "CUDA0", "CUDA1", ...
-    private static int DeviceIndex(string name) =>
-        int.TryParse(new string(name.SkipWhile(c => !char.IsDigit(c)).ToArray()), out var i) ? i : 0;
 
     /// <summary>The timed loops, a transcription of llama-bench's test_prompt/test_gen.</summary>
     private sealed class Bench(LlamaRuntime runtime, LlamaContextHandle context, LlamaModelHandle model, BenchSettings settings, CancellationToken ct)

@@ -31,6 +31,36 @@ public sealed record ModelFootprint
     /// Null in attestations older than the field, which were all measured.
     /// </summary>
     public string? Measurement { get; init; }
+    /// <summary>Set when the scan tried several configurations (<c>scan --sweep</c>): each one's figures, and the best.</summary>
+    public FootprintSweep? Sweep { get; init; }
+}
+
+/// <summary>
+/// A grid of llama.cpp settings measured on this host and artifact. <see cref="ModelFootprint.Throughput"/> and
+/// <see cref="ModelFootprint.Footprint"/> are those of <see cref="Best"/>.
+/// </summary>
+public sealed record FootprintSweep
+{
+    /// <summary>How the best was chosen, e.g. <c>tg</c>: the highest generation rate, then the highest prompt rate.</summary>
+    public string? Criterion { get; init; }
+    public FootprintConfiguration Best { get; init; } = new();
+    public IReadOnlyList<FootprintTrial> Trials { get; init; } = [];
+}
+
+public sealed record FootprintConfiguration
+{
+    public int UBatch { get; init; }
+    /// <summary>Null: llama.cpp's automatic choice.</summary>
+    public bool? FlashAttention { get; init; }
+    /// <summary>Null: every layer on the GPU (or the CPU backend).</summary>
+    public int? GpuLayers { get; init; }
+}
+
+public sealed record FootprintTrial
+{
+    public FootprintConfiguration Configuration { get; init; } = new();
+    public IReadOnlyList<ThroughputTest> Throughput { get; init; } = [];
+    public DeviceBytes DeviceBytes { get; init; } = new();
 }
 
 /// <summary>The values of <see cref="ModelFootprint.Measurement"/>.</summary>

@@ -20,7 +20,7 @@ internal static class Commands
         usage:
           Governance.Scanner [run]                      the scanner host (Scanner:* configuration)
           Governance.Scanner scan <file.gguf | model folder> [--pp 512] [--tg 128] [-r 5] [--ctx N] [--threads N] [--ngl N]
-                                              [--json envelope.json] [--key-path scanner-key.pem]
+                                              [--sweep] [--json envelope.json] [--key-path scanner-key.pem]
           Governance.Scanner verify <envelope.json> --key <public.pem>
           Governance.Scanner key [--key-path scanner-key.pem]
         """;
@@ -29,9 +29,10 @@ internal static class Commands
     {
         CliArgs a;
         BenchSettings bench;
+        var sweep = args.Contains("--sweep");
         try
         {
-            a = CliArgs.Parse(args, "--pp", "--tg", "-r", "--ctx", "--threads", "--ngl", "--json", "--key-path");
+            a = CliArgs.Parse(args.Where(x => x != "--sweep").ToArray(), "--pp", "--tg", "-r", "--ctx", "--threads", "--ngl", "--json", "--key-path");
             if (a.Positional.Count != 1) throw new UsageException("scan takes one GGUF file or one model folder");
             bench = new BenchSettings
             {
@@ -80,7 +81,7 @@ internal static class Commands
                             case ScanStage.Signing: measuring.IsIndeterminate = false; measuring.Value = 1; break;
                         }
                     });
-                    var scan = await new ScanPipeline(key, clock).ScanAsync(new ScanRequest { Path = path, Bench = bench }, progress, cancellationToken);
+                    var scan = await new ScanPipeline(key, clock).ScanAsync(new ScanRequest { Path = path, Bench = bench, Sweep = sweep }, progress, cancellationToken);
                     foreach (var task in new[] { hashing, loading, measuring }) task.StopTask();
                     return scan;
                 });

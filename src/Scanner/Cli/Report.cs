@@ -60,6 +60,17 @@ internal static class Report
                     string.Join(", ", t.SamplesTokensPerSecond.Select(s => s.ToString("F1", CultureInfo.InvariantCulture))));
             console.Write(throughput);
 
+            if (scan.Sweep is { } sweep)
+            {
+                var grid = new Table().Border(TableBorder.Rounded).Title("[bold]Sweep[/] (best by tg, then pp)")
+                    .AddColumn("n_ubatch").AddColumn("flash attention").AddColumn("GPU layers").AddColumn(new TableColumn("t/s").RightAligned()).AddColumn("");
+                foreach (var trial in sweep.Trials)
+                    grid.AddRow(trial.Configuration.UBatch.ToString(CultureInfo.InvariantCulture), trial.Configuration.FlashAttention switch { true => "on", false => "off", null => "auto" },
+                        trial.Configuration.GpuLayers?.ToString(CultureInfo.InvariantCulture) ?? "all",
+                        string.Join(", ", trial.Measurement.Throughput.Select(t => $"{t.Test} {t.MeanTokensPerSecond:F1}")), ReferenceEquals(trial, sweep.Best) ? "best" : "");
+                console.Write(grid);
+            }
+
             var footprint = new Table().Border(TableBorder.Rounded).Title("[bold]Footprint[/]").HideHeaders().AddColumns("", "");
             Row(footprint, "load", $"{m.LoadSeconds:F3} s (context {m.ContextSeconds:F3} s)");
             Row(footprint, "time to first token", m.TimeToFirstTokenSeconds is { } ttft ? $"{ttft * 1000:F1} ms" : null);

@@ -23,6 +23,9 @@ internal sealed record ScanRequest
     public string? KnownSha256 { get; init; }
 
     public BenchSettings Bench { get; init; } = new();
+
+    /// <summary>Measure a grid of settings and attest the best (<see cref="Measurement.Sweep"/>), not just llama-bench's defaults.</summary>
+    public bool Sweep { get; init; }
 }
 
 internal enum ScanStage
@@ -53,6 +56,8 @@ internal sealed record ScanOutcome
     /// <summary>Why the artifact could not be attested, when the scanner knows (reported to the Api); null otherwise.</summary>
     public ScanFailure? Failure { get; init; }
     public ModelMeasurement? Measurement { get; init; }
+    /// <summary>Every configuration a sweep measured, and the best (whose figures are <see cref="Measurement"/>); null without a sweep.</summary>
+    public (SweepTrial Best, IReadOnlyList<SweepTrial> Trials)? Sweep { get; init; }
     public ModelFootprint? Predicate { get; init; }
     public Dsse.Envelope? Envelope { get; init; }
 
@@ -123,7 +128,15 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
         {
             var loading = progress is null ? null : new InlineProgress<double>(p => progress.Report(new ScanProgress(p < 1 ? ScanStage.Loading : ScanStage.Measuring, p < 1 ? p : 0)));
             // llama.cpp blocks its thread for the whole measurement; keep it off the caller's.
-            measurement = await Task.Run(() => Measurer.Measure(file.FullName, request.Bench, loading, cancellationToken, metadata.Shape.BytesReadPerToken), cancellationToken).ConfigureAwait(false);
+            if (request.Sweep)
+            {
+                var trials = progress is null ? null : new InlineProgress<double>(p => progress.Report(new ScanProgress(ScanStage.Measuring, p)));
+                var sweep = await Task.Run(() => Measurement.Sweep.Run(file.FullName, request.Bench, metadata.Shape.BytesReadPerToken, metadata.Shape.Layers, trials, cancellationToken), cancellationToken).ConfigureAwait(false);
+                measurement = sweep.Best.Measurement;
+                outcome = outcome with { Sweep = sweep };
+            }
+            else
+                measurement = await Task.Run(() => Measurer.Measure(file.FullName, request.Bench, loading, cancellationToken, metadata.Shape.BytesReadPerToken), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -305,6 +318,14 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
             TimeToFirstTokenSeconds = m.TimeToFirstTokenSeconds,
             Environment = m.Environment,
             RooflineFraction = m.RooflineFraction,
+            Sweep = scan.Sweep is { } sweep
+                ? new FootprintSweep
+                {
+                    Criterion = Measurement.Sweep.Criterion,
+                    Best = sweep.Best.Configuration,
+                    Trials = sweep.Trials.Select(t => new FootprintTrial { Configuration = t.Configuration, Throughput = t.Measurement.Throughput, DeviceBytes = t.Measurement.DeviceBytes }).ToList(),
+                }
+                : null,
         };
     }
 }

@@ -55,6 +55,7 @@ internal static class Measurer
             Batch = settings.Batch,
             UBatch = settings.UBatch,
             Threads = threads,
+            FlashAttention = settings.FlashAttention,
         });
         var contextSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var nvmlAfter = nvml?.UsedBytes(gpuDevice!.PciBusId, EnvironmentProbe.DeviceIndex(gpuDevice.Name));

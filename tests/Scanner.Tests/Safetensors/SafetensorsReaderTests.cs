@@ -32,7 +32,7 @@ public sealed class SafetensorsReaderTests
         var norm = file.Tensors[2];
         Assert.Equal(("F32", 16L), (norm.DType, norm.Elements));
         Assert.Equal([16L], norm.Shape);
-        Assert.Equal(norm.End - norm.Begin, 64);
+        Assert.Equal(64, norm.End - norm.Begin);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public static class HashRate
         var runs = ScanFidelity.Option(args, "--runs", 3);
         var shards = ScanFidelity.Option(args, "--shards", 0);
         if (shards > 0) return await RunFolderAsync(mib, shards, runs);
-        var dir = Path.Combine(ScanFidelity.RepoRoot(), "natives", ".hash-bench");
+        var dir = Path.Combine(Path.GetTempPath(), "governance-hash-bench");
         Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, $"random-{mib}MiB.bin");
         try
@@ -79,7 +79,7 @@ public static class HashRate
     /// </summary>
     private static async Task<int> RunFolderAsync(int mib, int shards, int runs)
     {
-        var dir = Path.Combine(ScanFidelity.RepoRoot(), "natives", ".hash-bench-folder");
+        var dir = Path.Combine(Path.GetTempPath(), "governance-hash-bench-folder");
         Directory.CreateDirectory(dir);
         try
         {

@@ -9,7 +9,7 @@ internal sealed record ManifestResource(string Name, string Sha256, long SizeByt
 /// <summary>
 /// A multi-file model (sharded safetensors, tokenizer, configuration) as one digest, computed the way the OpenSSF
 /// model-signing project (sigstore/model-transparency, serialization method <c>files</c>) computes it, so its tools and
-/// ours agree: every regular file under the folder except <see cref="IgnorePaths"/>, symbolic links followed to their
+/// ours agree: every regular file under the folder except <see cref="IgnorePaths"/> (at its top), symbolic links followed to their
 /// file (a Hugging Face cache snapshot is made of them), each hashed with SHA-256; the resources sorted by path
 /// component by component (a directory's files come before a sibling file whose name extends the directory's); the
 /// root digest is SHA-256 over the concatenated 32-byte digests in that order. docs/scanner.md shows the same
@@ -73,7 +73,7 @@ internal sealed record FolderManifest(IReadOnlyList<ManifestResource> Resources,
             if (depth > MaxDepth) throw new InvalidDataException($"{dir.FullName} nests deeper than {MaxDepth} folders; not a model layout.");
             foreach (var entry in dir.EnumerateFileSystemInfos())
             {
-                if (IgnorePaths.Contains(entry.Name, StringComparer.Ordinal)) continue;
+                if (depth == 0 && IgnorePaths.Contains(entry.Name, StringComparer.Ordinal)) continue; // paths relative to the folder, as the tools mean them
                 var name = prefix + entry.Name;
                 if (entry is DirectoryInfo sub)
                 {

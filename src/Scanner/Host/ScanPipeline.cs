@@ -49,6 +49,8 @@ internal sealed record ScanOutcome
     public ModelMetadata? Metadata { get; init; }
     /// <summary>The multimodal projector beside the model, read and hashed; null when there is none.</summary>
     public VisionProjector? Vision { get; init; }
+    /// <summary>License files beside a GGUF file that is alone in its folder (a model folder's are in <see cref="Folder"/>).</summary>
+    public IReadOnlyList<LicenseFileEvidence> LicenseFiles { get; init; } = [];
     /// <summary>A model folder's files and digests; null for a single file.</summary>
     public FolderManifest? Manifest { get; init; }
     /// <summary>What a model folder says about itself; null for a single file.</summary>
@@ -121,6 +123,7 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
             return outcome with { Failure = refused, RefusedBecause = refused.Message };
         if (VisionProjectors.FindBeside(file.FullName) is { } projector)
             outcome = outcome with { Vision = await VisionProjectors.ReadAsync(projector, cancellationToken).ConfigureAwait(false) };
+        outcome = outcome with { LicenseFiles = await HubFolder.LicenseFilesBesideAsync(file.FullName, cancellationToken).ConfigureAwait(false) };
 
         ModelMeasurement measurement;
         await OneScanAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -261,13 +264,15 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
                 LicenseLink = card?.LicenseLink,
                 BaseModels = card?.BaseModels ?? [],
                 BaseModelRelation = card?.BaseModelRelation,
-                LicenseFiles = folder.LicenseFiles
-                    .Select(l => new FootprintLicenseFile { File = l.File, SizeBytes = l.SizeBytes, Sha256 = l.Sha256, Fingerprint = l.Fingerprint }).ToList(),
+                LicenseFiles = LicenseFiles(folder.LicenseFiles),
             },
             Footprint = new FootprintMeasurement { ModelBytes = folder.WeightBytes },
             Environment = new FootprintEnvironment { ScannerVersion = Measurer.ScannerVersion },
         };
     }
+
+    private static List<FootprintLicenseFile> LicenseFiles(IEnumerable<LicenseFileEvidence> evidence) =>
+        evidence.Select(l => new FootprintLicenseFile { File = l.File, SizeBytes = l.SizeBytes, Sha256 = l.Sha256, Fingerprint = l.Fingerprint }).ToList();
 
     internal static ModelFootprint Predicate(ScanRequest request, ScanOutcome scan, DateTimeOffset scannedAt)
     {
@@ -302,6 +307,7 @@ internal sealed class ScanPipeline(ScannerKey key, TimeProvider clock)
                 Vision = scan.Vision is { } v
                     ? new FootprintVision { File = Path.GetFileName(v.Path), SizeBytes = v.SizeBytes, Sha256 = v.Sha256, ProjectorType = v.ProjectorType, Parameters = v.Parameters }
                     : null,
+                LicenseFiles = LicenseFiles(scan.LicenseFiles),
             },
             Footprint = new FootprintMeasurement
             {

@@ -58,18 +58,7 @@ internal static partial class HubFolder
             catch (ModelCardFormatException e) { throw new HubFolderException("README.md", e.Error.ToString(), e.Message); }
         }, cancellationToken).ConfigureAwait(false);
 
-        var licenses = new List<LicenseFileEvidence>();
-        foreach (var resource in manifest.Resources.Where(r => !r.Name.Contains('/') && LicenseName().IsMatch(r.Name)).Take(MaxLicenseFiles))
-        {
-            LicenseFingerprint? fingerprint = null;
-            if (resource.SizeBytes <= MaxLicenseBytes)
-            {
-                var text = await File.ReadAllBytesAsync(Path.Combine(folder, resource.Name), cancellationToken).ConfigureAwait(false);
-                // A license is text; a binary file called LICENSE is recorded by digest only.
-                if (System.Text.Unicode.Utf8.IsValid(text)) fingerprint = LicenseText.Fingerprint(System.Text.Encoding.UTF8.GetString(text));
-            }
-            licenses.Add(new LicenseFileEvidence(resource.Name, resource.SizeBytes, resource.Sha256, fingerprint));
-        }
+        var licenses = await LicenseFilesAsync(folder, manifest.Resources.Where(r => !r.Name.Contains('/')).Select(r => r.Name), cancellationToken).ConfigureAwait(false);
 
         var weights = manifest.Resources.Where(r => r.Name.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)).Select(r => r.Name).ToList();
         long parameters = 0, expertElements = 0, weightBytes = 0;
@@ -98,6 +87,45 @@ internal static partial class HubFolder
             ? parameters - expertElements + (long)((Int128)expertElements * k / n)
             : parameters;
         return new HubFolderInspection(config, card, licenses, weights, parameters, active, weightBytes, types);
+    }
+
+    /// <summary>
+    /// The license files among <paramref name="names"/> (files at the top of <paramref name="folder"/>): name, size,
+    /// SHA-256 and, for a text of at most 1 MiB, its fingerprint. At most 8, in name order.
+    /// </summary>
+    public static async Task<IReadOnlyList<LicenseFileEvidence>> LicenseFilesAsync(string folder, IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var evidence = new List<LicenseFileEvidence>();
+        foreach (var name in names.Where(n => LicenseName().IsMatch(n)).Order(StringComparer.Ordinal).Take(MaxLicenseFiles))
+        {
+            var path = Path.Combine(folder, name);
+            var size = new FileInfo(path).Length;
+            LicenseFingerprint? fingerprint = null;
+            string sha256;
+            if (size <= MaxLicenseBytes)
+            {
+                var text = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+                sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(text));
+                // A license is text; a binary file called LICENSE is recorded by digest only.
+                if (System.Text.Unicode.Utf8.IsValid(text)) fingerprint = LicenseText.Fingerprint(System.Text.Encoding.UTF8.GetString(text));
+            }
+            else sha256 = await ArtifactHasher.Sha256Async(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+            evidence.Add(new LicenseFileEvidence(name, size, sha256, fingerprint));
+        }
+        return evidence;
+    }
+
+    /// <summary>
+    /// The license files beside a GGUF file, when it is the only model in its folder (a hub's GGUF repository: the
+    /// model, its card and its LICENSE); in a shared folder a LICENSE says nothing about any one model.
+    /// </summary>
+    public static async Task<IReadOnlyList<LicenseFileEvidence>> LicenseFilesBesideAsync(string modelPath, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
+        var models = Directory.EnumerateFiles(folder, "*.gguf", new EnumerationOptions { MatchCasing = MatchCasing.CaseInsensitive })
+            .Count(f => !Path.GetFileName(f).Contains("mmproj", StringComparison.OrdinalIgnoreCase));
+        if (models != 1) return [];
+        return await LicenseFilesAsync(folder, Directory.EnumerateFiles(folder).Select(Path.GetFileName).OfType<string>(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -107,6 +107,31 @@ public sealed class ScanPipelineTests(ModelFolder models) : IClassFixture<ModelF
     }
 
     [Fact]
+    public async Task a_gguf_alone_in_its_folder_is_attested_with_the_license_files_beside_it_and_one_in_a_shared_folder_without()
+    {
+        var repo = Directory.CreateDirectory(Path.Combine(models.Dir, "acme-gguf-repo")).FullName;
+        var path = Path.Combine(repo, "acme-8b-Q8_0.gguf");
+        TinyLlama.Write(path, new TinyLlamaOptions { License = "apache-2.0" });
+        var llama31 = File.ReadAllText(Path.Combine(Native.NativeTestEnvironment.RepoRoot, "policies", "license-texts", "llama3.1.txt"));
+        File.WriteAllText(Path.Combine(repo, "LICENSE"), llama31);
+        File.WriteAllText(Path.Combine(repo, "README.md"), "---\nlicense: apache-2.0\n---\n");
+        File.WriteAllText(Path.Combine(models.Dir, "LICENSE"), llama31);
+        var shared = models.Write("shared-folder-model.gguf");
+        models.Write("shared-folder-other-model.gguf", new TinyLlamaOptions { Seed = 5 });
+
+        var alone = await Pipeline(out var key).ScanAsync(new ScanRequest { Path = path, Bench = Quick });
+        var inShared = await Pipeline(out _).ScanAsync(new ScanRequest { Path = shared, Bench = Quick });
+        key.Dispose();
+
+        var evidence = Assert.Single(alone.Predicate!.Metadata.LicenseFiles);
+        Assert.Equal(("LICENSE", ModelFolder.Sha256(Path.Combine(repo, "LICENSE"))), (evidence.File, evidence.Sha256));
+        Assert.Equal(Attestations.LicenseText.Fingerprint(llama31), evidence.Fingerprint);
+        Assert.Equal("apache-2.0", alone.Predicate.Metadata.License); // what the file claims, beside what its LICENSE is
+        Assert.Empty(inShared.Predicate!.Metadata.LicenseFiles);
+        File.Delete(Path.Combine(models.Dir, "LICENSE"));
+    }
+
+    [Fact]
     public async Task a_cancelled_scan_throws_and_signs_nothing()
     {
         var path = models.Write("cancel.gguf");

@@ -97,7 +97,7 @@ public sealed class ModelCardTests
     }
 
     [Fact]
-    public void mutated_cards_are_read_or_refused_with_a_typed_error()
+    public void mutated_cards_are_read_or_refused_with_a_typed_error_and_never_allocate_much()
     {
         var valid = Encoding.UTF8.GetBytes(Washed);
         var pcg = new PCG(3, 20261202);
@@ -112,6 +112,7 @@ public sealed class ModelCardTests
                 _ => b[..(m.Item2 % (b.Length + 1))],
             });
             string outcome;
+            var before = GC.GetAllocatedBytesForCurrentThread();
             try
             {
                 outcome = ModelCard.Parse(bytes) is null ? "none" : "read";
@@ -120,6 +121,7 @@ public sealed class ModelCardTests
             {
                 outcome = e.Error.ToString();
             }
+            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 256 * 1024, $"iteration {i} allocated too much");
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
         }
         Assert.True(outcomes.Count >= 4, string.Join(", ", outcomes.Select(o => $"{o.Key}={o.Value}")));

@@ -71,6 +71,10 @@ public static class EnvelopeVerification
         if (!string.Equals(statement.SubjectSha256, statement.Predicate.Artifact.Sha256, StringComparison.OrdinalIgnoreCase))
             return Reject(payload, EnvelopeRejection.SubjectMismatch,
                 $"The subject digest ({statement.SubjectSha256 ?? "none"}) and the predicate's artifact digest ({statement.Predicate.Artifact.Sha256 ?? "none"}) differ.");
+        if (statement.Predicate.Artifact.Manifest is { } manifest
+            && !string.Equals(manifest.RootDigest(), statement.SubjectSha256, StringComparison.OrdinalIgnoreCase))
+            return Reject(payload, EnvelopeRejection.SubjectMismatch,
+                $"The subject digest ({statement.SubjectSha256}) is not the digest of the manifest's resources ({manifest.RootDigest() ?? "not computable"}).");
         return new EnvelopeVerdict(statement, signer, payload, null,
             $"Signed by {signer.KeyId}: {statement.Subject[0].Name} sha256:{statement.SubjectSha256}.");
     }

@@ -11,4 +11,10 @@ public static class ScanFailureCodes
 
     /// <summary>The file is not a model the scanner accepts, so llama.cpp never saw it.</summary>
     public const string ArtifactUnreadable = "artifact-unreadable";
+
+    /// <summary>
+    /// A well-formed model of an architecture the scanner's llama.cpp cannot run (facts: <c>architecture</c>,
+    /// <c>llamaCpp</c>, <c>reason</c>), or a projector file given as the model; nothing was measured or attested.
+    /// </summary>
+    public const string ArchitectureUnsupported = "architecture-unsupported";
 }

@@ -4,7 +4,7 @@ using Governance.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- evaluator   (BenchmarkDotNet, one core)
 // dotnet run -c Release --project tests/Benchmarks -- write [--seconds 20] [--concurrency 8] [--append quick|rich]
 // dotnet run -c Release --project tests/Benchmarks -- scan-fidelity [--threads N] [-p 512] [-n 128] [-r 5] [--rounds 6] [--rebuild]
-// dotnet run -c Release --project tests/Benchmarks -- hash [--mib 1024] [--runs 3]
+// dotnet run -c Release --project tests/Benchmarks -- hash [--mib 1024] [--runs 3] [--shards N]   (N > 0: a sharded model folder)
 // dotnet run -c Release --project tests/Benchmarks -- reports [--rounds 20]
 return args.FirstOrDefault() switch
 {
@@ -24,6 +24,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Governance.Benchmarks evaluator [BenchmarkDotNet args] | write [--seconds N] [--concurrency N] | scan-fidelity [--threads N] | hash [--mib N] | reports [--rounds N]");
+    Console.Error.WriteLine("usage: Governance.Benchmarks evaluator [BenchmarkDotNet args] | write [--seconds N] [--concurrency N] | scan-fidelity [--threads N] | hash [--mib N] [--shards N] | reports [--rounds N]");
     return 2;
 }

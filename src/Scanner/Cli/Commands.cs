@@ -19,8 +19,8 @@ internal static class Commands
     public const string Help = """
         usage:
           Governance.Scanner [run]                      the scanner host (Scanner:* configuration)
-          Governance.Scanner scan <file.gguf> [--pp 512] [--tg 128] [-r 5] [--ctx N] [--threads N] [--ngl N]
-                                              [--json envelope.json] [--key-path scanner-key.pem]
+          Governance.Scanner scan <file.gguf | model folder> [--pp 512] [--tg 128] [-r 5] [--ctx N] [--threads N] [--ngl N]
+                                              [--sweep] [--json envelope.json] [--key-path scanner-key.pem]
           Governance.Scanner verify <envelope.json> --key <public.pem>
           Governance.Scanner key [--key-path scanner-key.pem]
         """;
@@ -29,10 +29,11 @@ internal static class Commands
     {
         CliArgs a;
         BenchSettings bench;
+        var sweep = args.Contains("--sweep");
         try
         {
-            a = CliArgs.Parse(args, "--pp", "--tg", "-r", "--ctx", "--threads", "--ngl", "--json", "--key-path");
-            if (a.Positional.Count != 1) throw new UsageException("scan takes one GGUF file");
+            a = CliArgs.Parse(args.Where(x => x != "--sweep").ToArray(), "--pp", "--tg", "-r", "--ctx", "--threads", "--ngl", "--json", "--key-path");
+            if (a.Positional.Count != 1) throw new UsageException("scan takes one GGUF file or one model folder");
             bench = new BenchSettings
             {
                 PromptTokens = a.Int("--pp", 0) ?? 512,
@@ -52,9 +53,9 @@ internal static class Commands
         }
 
         var path = a.Positional[0];
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
-            console.MarkupLineInterpolated($"[red]No file at {path}[/]");
+            console.MarkupLineInterpolated($"[red]No file or model folder at {path}[/]");
             return Failed;
         }
         using var key = ScannerKey.LoadOrCreate(a.String("--key-path") ?? defaults.KeyPath);
@@ -80,7 +81,7 @@ internal static class Commands
                             case ScanStage.Signing: measuring.IsIndeterminate = false; measuring.Value = 1; break;
                         }
                     });
-                    var scan = await new ScanPipeline(key, clock).ScanAsync(new ScanRequest { Path = path, Bench = bench }, progress, cancellationToken);
+                    var scan = await new ScanPipeline(key, clock).ScanAsync(new ScanRequest { Path = path, Bench = bench, Sweep = sweep }, progress, cancellationToken);
                     foreach (var task in new[] { hashing, loading, measuring }) task.StopTask();
                     return scan;
                 });

@@ -4,8 +4,8 @@ namespace Governance.Scanner.Gguf;
 internal sealed record BaseModel(string? Name, string? Organization, string? RepoUrl);
 
 /// <summary>
-/// What a GGUF file says about itself that matters to a deployment decision: identity, size, quantization,
-/// license and lineage. Every field is what the file claims; absent keys stay null.
+/// What a GGUF file says about itself that matters to a deployment decision: identity, size, quantization, shape
+/// (experts, attention), license and lineage. Every field is what the file claims; absent keys stay null.
 /// </summary>
 internal sealed record ModelMetadata(
     string? Architecture,
@@ -21,7 +21,8 @@ internal sealed record ModelMetadata(
     string? License,
     string? LicenseName,
     string? LicenseLink,
-    IReadOnlyList<BaseModel> BaseModels)
+    IReadOnlyList<BaseModel> BaseModels,
+    ModelShape Shape)
 {
     // More parents than any real merge lists; a hostile count must not drive a long loop.
     private const int MaxBaseModels = 256;
@@ -64,7 +65,8 @@ internal sealed record ModelMetadata(
             file.GetString("general.license"),
             file.GetString("general.license.name"),
             file.GetString("general.license.link"),
-            baseModels);
+            baseModels,
+            ModelShape.From(file, architecture));
     }
 
     /// <summary>

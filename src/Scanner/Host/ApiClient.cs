@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Governance.Scanner.Host;
 
-/// <summary>The model of a leased deployment, as <c>GET /scans/next</c> sends it (only what the scanner uses).</summary>
+/// <summary>The model of a leased deployment, as <c>POST /scans/lease</c> sends it (only what the scanner uses).</summary>
 internal sealed record LeasedModel(string Name, string ArtifactSha256, string? DistributedName, int? ContextLength);
 
 /// <summary>A deployment leased to this scanner until <see cref="LeaseExpiresAt"/>; left alone, the lease lapses and it is offered again.</summary>
@@ -34,16 +34,23 @@ internal sealed class ApiClient(HttpClient http, string? token, Retry retry, ILo
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    /// <summary>The next deployment to scan, or null when the Api has none (204).</summary>
-    public Task<Lease?> LeaseNextAsync(CancellationToken cancellationToken) => retry.RunAsync(async ct =>
+    /// <summary>
+    /// The next deployment to scan, or null when the Api has none (204). The request carries this host's environment
+    /// (<c>{"environment": {…}}</c>, the predicate's own <see cref="FootprintEnvironment"/>), so the Api can re-lease a
+    /// deployment whose attestation was made on another driver, CUDA, llama.cpp build or device.
+    /// </summary>
+    public Task<Lease?> LeaseNextAsync(FootprintEnvironment environment, CancellationToken cancellationToken) => retry.RunAsync(async ct =>
     {
-        using var request = Request(HttpMethod.Get, "scans/next");
+        using var request = Request(HttpMethod.Post, "scans/lease");
+        request.Content = JsonContent.Create(new LeaseRequest(environment), options: Json);
         using var response = await Send(request, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NoContent) return null;
         await ThrowUnlessSuccess(response, ct).ConfigureAwait(false);
         return await response.Content.ReadFromJsonAsync<Lease>(Json, ct).ConfigureAwait(false)
-            ?? throw new ApiUnavailableException("GET /scans/next returned an empty body");
-    }, IsTransient, LogRetry("GET /scans/next"), cancellationToken);
+            ?? throw new ApiUnavailableException("POST /scans/lease returned an empty body");
+    }, IsTransient, LogRetry("POST /scans/lease"), cancellationToken);
+
+    private sealed record LeaseRequest(FootprintEnvironment Environment);
 
     /// <summary>
     /// Posts the envelope. A 409 "replayed" after a retry means an earlier attempt got through even though its answer

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Governance.Scanner.Artifacts;
+using Governance.Scanner.Hub;
 
 namespace Governance.Scanner.Host;
 
@@ -7,14 +9,16 @@ namespace Governance.Scanner.Host;
 internal sealed record LocatedArtifact(string Path, string? FreshSha256);
 
 /// <summary>
-/// Finds a leased model's file in the models folder: first any file whose digest is already known to be the registered
-/// one; then files whose name matches the model (<c>Meta-Llama-3.1-8B-Instruct.gguf</c>, <c>…-Q4_K_M.gguf</c>); then
-/// every other <c>*.gguf</c>, by digest. Digests are computed only when needed and kept by path, size and modification
-/// time, so each file is read once while it stays unchanged (in memory: a restarted scanner hashes again).
+/// Finds a leased model in the models folder: a GGUF file, or a model folder (safetensors shards, whose registered
+/// digest is the root digest of its <see cref="FolderManifest"/>). First any candidate whose digest is already known to
+/// be the registered one; then candidates whose name matches the model (<c>Meta-Llama-3.1-8B-Instruct.gguf</c>,
+/// <c>…-Q4_K_M.gguf</c>, a folder <c>Meta-Llama-3.1-8B-Instruct/</c>); then every other candidate, by digest. Digests
+/// are computed only when needed and kept by path and a stamp of sizes and modification times, so each model is read
+/// once while it stays unchanged (in memory: a restarted scanner hashes again).
 /// </summary>
 internal sealed class ArtifactLocator(string modelsDir)
 {
-    private readonly ConcurrentDictionary<string, (long Size, DateTime Written, string Sha256)> _index = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Stamp, string Sha256)> _index = new(StringComparer.Ordinal);
 
     /// <summary>How deep below the models folder to look: model stores nest by organization and model.</summary>
     private const int MaxDepth = 3;
@@ -25,47 +29,61 @@ internal sealed class ArtifactLocator(string modelsDir)
         string registeredSha256, IEnumerable<string?> names, IProgress<(string Path, long Bytes)>? hashing, CancellationToken cancellationToken)
     {
         var wanted = Normalize(registeredSha256);
-        var files = Candidates();
+        var candidates = Candidates();
         var keys = names.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => Key(n!)).Where(k => k.Length > 0).Distinct().ToList();
 
-        foreach (var file in files)
-            if (Cached(file) == wanted) return (new LocatedArtifact(file.FullName, null), null);
+        foreach (var candidate in candidates)
+            if (Cached(candidate) == wanted) return (new LocatedArtifact(candidate.FullName, null), null);
 
         string? nameMatchSha = null;
-        var byName = files.Where(f => keys.Any(k => Key(Path.GetFileNameWithoutExtension(f.Name)).StartsWith(k, StringComparison.Ordinal))).ToList();
-        foreach (var file in byName.Concat(files.Except(byName)))
+        var byName = candidates.Where(c => keys.Any(k => Key(c is FileInfo ? Path.GetFileNameWithoutExtension(c.Name) : c.Name).StartsWith(k, StringComparison.Ordinal))).ToList();
+        foreach (var candidate in byName.Concat(candidates.Except(byName)))
         {
-            if (Cached(file) is { } known)
+            if (Cached(candidate) is { } known)
             {
-                if (byName.Contains(file)) nameMatchSha ??= known;
+                if (byName.Contains(candidate)) nameMatchSha ??= known;
                 continue; // already compared above
             }
-            var progress = hashing is null ? null : new InlineProgress<long>(n => hashing.Report((file.FullName, n)));
-            var sha = await ArtifactHasher.Sha256Async(file.FullName, progress, cancellationToken).ConfigureAwait(false);
-            Remember(file, sha);
-            if (sha == wanted) return (new LocatedArtifact(file.FullName, sha), null);
-            if (byName.Contains(file)) nameMatchSha ??= sha;
+            var stamp = Stamp(candidate);
+            var progress = hashing is null ? null : new InlineProgress<long>(n => hashing.Report((candidate.FullName, n)));
+            var sha = candidate is FileInfo
+                ? await ArtifactHasher.Sha256Async(candidate.FullName, progress, cancellationToken).ConfigureAwait(false)
+                : (await FolderManifest.ComputeAsync(candidate.FullName, progress, cancellationToken).ConfigureAwait(false)).RootSha256;
+            if (stamp is not null) _index[candidate.FullName] = (stamp, Normalize(sha));
+            if (sha == wanted) return (new LocatedArtifact(candidate.FullName, sha), null);
+            if (byName.Contains(candidate)) nameMatchSha ??= sha;
         }
         return (null, nameMatchSha);
     }
 
-    /// <summary>Records a digest computed elsewhere (the scan's own hash), valid while the file keeps its size and time.</summary>
-    public void Remember(string path, string sha256) => Remember(new FileInfo(path), sha256);
-
-    private void Remember(FileInfo file, string sha256)
+    /// <summary>Records a digest computed elsewhere (the scan's own hash), valid while the file or folder keeps its sizes and times.</summary>
+    public void Remember(string path, string sha256)
     {
-        file.Refresh();
-        if (file.Exists) _index[file.FullName] = (file.Length, file.LastWriteTimeUtc, Normalize(sha256));
+        FileSystemInfo entry = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
+        if (Stamp(entry) is { } stamp) _index[entry.FullName] = (stamp, Normalize(sha256));
     }
 
-    private string? Cached(FileInfo file) =>
-        _index.TryGetValue(file.FullName, out var e) && e.Size == file.Length && e.Written == file.LastWriteTimeUtc ? e.Sha256 : null;
+    private string? Cached(FileSystemInfo entry) =>
+        _index.TryGetValue(entry.FullName, out var e) && e.Stamp == Stamp(entry) ? e.Sha256 : null;
 
-    private List<FileInfo> Candidates()
+    // A file: size and time. A folder: file count, total size and the latest time of its files.
+    private static string? Stamp(FileSystemInfo entry)
+    {
+        entry.Refresh();
+        if (!entry.Exists) return null;
+        if (entry is FileInfo file) return string.Create(CultureInfo.InvariantCulture, $"{file.Length}:{file.LastWriteTimeUtc.Ticks}");
+        var files = ((DirectoryInfo)entry).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }).ToList();
+        return string.Create(CultureInfo.InvariantCulture, $"{files.Count}:{files.Sum(f => f.Length)}:{(files.Count == 0 ? 0 : files.Max(f => f.LastWriteTimeUtc.Ticks))}");
+    }
+
+    private List<FileSystemInfo> Candidates()
     {
         if (!Directory.Exists(ModelsDir)) throw new DirectoryNotFoundException($"The models folder {ModelsDir} does not exist (Scanner:ModelsDir).");
         var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = MaxDepth, MatchCasing = MatchCasing.CaseInsensitive, IgnoreInaccessible = true };
-        return new DirectoryInfo(ModelsDir).EnumerateFiles("*.gguf", options).OrderBy(f => f.FullName, StringComparer.Ordinal).ToList();
+        var root = new DirectoryInfo(ModelsDir);
+        var files = root.EnumerateFiles("*.gguf", options).Cast<FileSystemInfo>();
+        var folders = root.EnumerateDirectories("*", options).Where(d => HubFolder.IsModelFolder(d.FullName));
+        return files.Concat(folders).OrderBy(f => f.FullName, StringComparer.Ordinal).ToList();
     }
 
     // "Meta-Llama-3.1-8B-Instruct", "meta-llama/Meta-Llama-3.1-8B-Instruct" and "meta_llama_3.1_8b_instruct-Q4_K_M" agree.

@@ -34,6 +34,7 @@ internal sealed class ScanWorker(
     ArtifactLocator locator,
     ScanPipeline pipeline,
     BenchSettings bench,
+    Func<FootprintEnvironment> environment,
     TimeSpan pollInterval,
     TimeProvider clock,
     ILogger<ScanWorker> logger) : BackgroundService
@@ -50,6 +51,7 @@ internal sealed class ScanWorker(
             new ArtifactLocator(options.ModelsDir),
             new ScanPipeline(key, clock),
             bench,
+            () => EnvironmentProbe.Current(options.Threads),
             TimeSpan.FromSeconds(Math.Max(1, options.PollSeconds)),
             clock,
             logging.CreateLogger<ScanWorker>());
@@ -94,7 +96,8 @@ internal sealed class ScanWorker(
     /// <summary>One lease → locate → scan → post. Throws <see cref="OperationCanceledException"/> when cancelled mid-way; nothing is posted then.</summary>
     public async Task<ScanIteration> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var lease = await api.LeaseNextAsync(cancellationToken).ConfigureAwait(false);
+        // Probed at every lease: a driver or CUDA upgrade under a long-running host is reported with the next request.
+        var lease = await api.LeaseNextAsync(environment(), cancellationToken).ConfigureAwait(false);
         if (lease is null) return ScanIteration.NoWork;
         var model = lease.Model;
         logger.LogInformation("Leased deployment {DeploymentId} ({Deployment}): {Model} sha256:{Sha256}, lease until {Expires:O}",
@@ -153,11 +156,14 @@ internal sealed class ScanWorker(
             logger.LogError("Deployment {DeploymentId}: the Api refused the attestation: {Status} {Reason}", lease.DeploymentId, (int)e.Status, e.Message);
             return ScanIteration.RejectedByApi;
         }
-        var m = outcome.Measurement!;
-        logger.LogInformation("Deployment {DeploymentId} attested: {Throughput}; load {Load:F2} s; device {Device:F0} MiB at context {Context}",
-            lease.DeploymentId,
-            string.Join(", ", m.Throughput.Select(t => $"{t.Test} {t.MeanTokensPerSecond:F1} ± {t.StddevTokensPerSecond:F1} t/s")),
-            m.LoadSeconds, m.DeviceBytes.Total / 1048576.0, m.ContextLength);
+        if (outcome.Measurement is { } m)
+            logger.LogInformation("Deployment {DeploymentId} attested: {Throughput}; load {Load:F2} s; device {Device:F0} MiB at context {Context}",
+                lease.DeploymentId,
+                string.Join(", ", m.Throughput.Select(t => $"{t.Test} {t.MeanTokensPerSecond:F1} ± {t.StddevTokensPerSecond:F1} t/s")),
+                m.LoadSeconds, m.DeviceBytes.Total / 1048576.0, m.ContextLength);
+        else
+            logger.LogInformation("Deployment {DeploymentId} attested, inspection only ({Files} files, manifest sha256:{Sha256})",
+                lease.DeploymentId, outcome.Manifest?.Resources.Count, outcome.Sha256);
         return ScanIteration.Attested;
     }
 

@@ -21,6 +21,9 @@ internal sealed record BenchSettings
     /// <summary>Layers offloaded to the GPU; null or negative: all (llama-bench's -ngl default).</summary>
     public int? GpuLayers { get; init; }
 
+    /// <summary>Flash attention on or off; null leaves llama.cpp's (and llama-bench's) default, auto.</summary>
+    public bool? FlashAttention { get; init; }
+
     /// <summary>Seed of the random prompt tokens, so two runs feed the same tokens.</summary>
     public int Seed { get; init; } = 42;
 

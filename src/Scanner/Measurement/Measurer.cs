@@ -18,17 +18,20 @@ namespace Governance.Scanner.Measurement;
 /// </summary>
 internal static class Measurer
 {
-    public static ModelMeasurement Measure(string path, BenchSettings settings, IProgress<double>? loadProgress = null, CancellationToken cancellationToken = default)
+    /// <param name="bytesReadPerToken">
+    /// Weight bytes one generated token reads (<see cref="Gguf.ModelShape.BytesReadPerToken"/>: active experts only for a
+    /// mixture of experts); null falls back to every weight byte, <c>llama_model_size</c>.
+    /// </param>
+    public static ModelMeasurement Measure(string path, BenchSettings settings, IProgress<double>? loadProgress = null, CancellationToken cancellationToken = default,
+        long? bytesReadPerToken = null)
     {
         settings.Validate();
         cancellationToken.ThrowIfCancellationRequested();
         var runtime = LlamaRuntime.Instance;
         var threads = settings.Threads ?? HostProbe.PhysicalCores();
-        var gpuDevice = runtime.Backend == LlamaBackend.Cuda
-            ? runtime.Devices().FirstOrDefault(d => d.Type == GgmlBackendDevType.Gpu)
-            : null;
+        var gpuDevice = EnvironmentProbe.GpuDevice(runtime);
         using var nvml = gpuDevice is null ? null : Nvml.TryOpen(out _);
-        var nvmlBefore = nvml?.UsedBytes(gpuDevice!.PciBusId, DeviceIndex(gpuDevice.Name));
+        var nvmlBefore = nvml?.UsedBytes(gpuDevice!.PciBusId, EnvironmentProbe.DeviceIndex(gpuDevice.Name));
         HostProbe.ResetPeakRss();
 
         using var capture = new BufferAccounting.Capture();
@@ -52,9 +55,10 @@ internal static class Measurer
             Batch = settings.Batch,
             UBatch = settings.UBatch,
             Threads = threads,
+            FlashAttention = settings.FlashAttention,
         });
         var contextSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var nvmlAfter = nvml?.UsedBytes(gpuDevice!.PciBusId, DeviceIndex(gpuDevice.Name));
+        var nvmlAfter = nvml?.UsedBytes(gpuDevice!.PciBusId, EnvironmentProbe.DeviceIndex(gpuDevice.Name));
         var buffers = capture.Buffers;
         capture.Dispose(); // decodes log nothing we need
 
@@ -69,17 +73,15 @@ internal static class Measurer
         }
         finally
         {
-            if (pool is not null) MeasurementNativeApi.llama_detach_threadpool(context);
+            if (pool is not null) CpuThreadpool.DetachFrom(context);
         }
 
         var modelBytes = (long)model.SizeBytes;
-        var gpu = gpuDevice is null ? null : nvml?.Query(gpuDevice.PciBusId, DeviceIndex(gpuDevice.Name));
+        var gpu = gpuDevice is null ? null : nvml?.Query(gpuDevice.PciBusId, EnvironmentProbe.DeviceIndex(gpuDevice.Name));
         var nvmlUsed = nvmlBefore is { } before && nvmlAfter is { } after && after >= before ? (long)(after - before) : (long?)null;
         var tg = throughput.FirstOrDefault(t => t.NGen > 0);
-        // Generating one token reads every weight once, so bandwidth ÷ weight bytes bounds tokens/s from above.
-        double? roofline = gpu?.BandwidthBytesPerSecond is { } bandwidth && tg is not null && modelBytes > 0
-            ? tg.MeanTokensPerSecond / (bandwidth / modelBytes)
-            : null;
+        var perToken = bytesReadPerToken is > 0 ? bytesReadPerToken.Value : modelBytes;
+        var roofline = Roofline.Fraction(tg?.MeanTokensPerSecond, gpu?.BandwidthBytesPerSecond, perToken);
 
         return new ModelMeasurement
         {
@@ -95,18 +97,10 @@ internal static class Measurer
             ContextSeconds = contextSeconds,
             TimeToFirstTokenSeconds = ttft,
             Throughput = throughput,
-            Environment = new FootprintEnvironment
-            {
-                Backend = runtime.Backend == LlamaBackend.Cuda ? "cuda" : "cpu",
-                Device = gpu?.Name ?? gpuDevice?.Description ?? runtime.Devices().FirstOrDefault(d => d.Type == GgmlBackendDevType.Cpu)?.Description,
-                Driver = gpu?.DriverVersion,
-                CudaVersion = gpu?.CudaVersion,
-                Cpu = HostProbe.CpuModel(),
-                Threads = threads,
-                LlamaCppBuild = LlamaCppBuild(),
-                ScannerVersion = ScannerVersion,
-            },
+            Environment = EnvironmentProbe.Describe(runtime, gpuDevice, gpu, threads),
             BandwidthBytesPerSecond = gpu?.BandwidthBytesPerSecond,
+            BytesReadPerToken = perToken,
+            BytesReadPerTokenBasis = bytesReadPerToken is > 0 ? BytesPerTokenBasis.ActiveWeights : BytesPerTokenBasis.ModelSize,
             RooflineFraction = roofline,
             Warnings = capture.Warnings,
         };
@@ -118,11 +112,10 @@ internal static class Measurer
             : typeof(Measurer).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
     /// <summary>"v0.5.0 (ggml 0.9.x, commit abc1234)": the release the natives were fetched as, and what the library says it is.</summary>
-    public static unsafe string LlamaCppBuild()
+    public static string LlamaCppBuild()
     {
-        var version = Marshal.PtrToStringUTF8((nint)MeasurementNativeApi.ggml_version());
-        var commit = Marshal.PtrToStringUTF8((nint)MeasurementNativeApi.ggml_commit());
-        return $"v0.5.0 (ggml {version ?? "?"}, commit {commit ?? "?"}, {LlamaRuntime.Instance.Natives.Build.ToString().ToLowerInvariant()} build)";
+        var runtime = LlamaRuntime.Instance;
+        return $"v0.5.0 (ggml {runtime.GgmlVersion ?? "?"}, commit {runtime.GgmlCommit ?? "?"}, {runtime.Natives.Build.ToString().ToLowerInvariant()} build)";
     }
 
     // The footprint is wanted at the requested context; the tests must fit in it too.
@@ -143,10 +136,6 @@ internal static class Measurer
         var total = nvmlUsed ?? weights + kv + compute + Sum(BufferKind.Other);
         return new DeviceBytes { Weights = weights, KvCache = kv, Compute = compute, Total = total };
     }
-
-    // ggml names CUDA devices "CUDA0", "CUDA1", ...
-    private static int DeviceIndex(string name) =>
-        int.TryParse(new string(name.SkipWhile(c => !char.IsDigit(c)).ToArray()), out var i) ? i : 0;
 
     /// <summary>The timed loops, a transcription of llama-bench's test_prompt/test_gen.</summary>
     private sealed class Bench(LlamaRuntime runtime, LlamaContextHandle context, LlamaModelHandle model, BenchSettings settings, CancellationToken ct)

@@ -32,6 +32,10 @@ internal sealed record ModelMeasurement
     public required IReadOnlyList<ThroughputTest> Throughput { get; init; }
     public required FootprintEnvironment Environment { get; init; }
     public double? BandwidthBytesPerSecond { get; init; }
+    /// <summary>Weight bytes one generated token reads, which the roofline divides by.</summary>
+    public required long BytesReadPerToken { get; init; }
+    /// <summary>A <see cref="BytesPerTokenBasis"/> value: what <see cref="BytesReadPerToken"/> counts.</summary>
+    public required string BytesReadPerTokenBasis { get; init; }
     /// <summary>Measured tg ÷ (bandwidth ÷ weight bytes read per token); GPU only.</summary>
     public double? RooflineFraction { get; init; }
     /// <summary>llama.cpp's warnings while loading, e.g. a compute buffer larger than expected.</summary>

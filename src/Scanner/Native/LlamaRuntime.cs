@@ -43,7 +43,15 @@ internal sealed unsafe class LlamaRuntime
         Backend = Devices().Any(d => d.Type == GgmlBackendDevType.Gpu && d.Backend == "CUDA") ? LlamaBackend.Cuda : LlamaBackend.Cpu;
         SystemInfo = Marshal.PtrToStringUTF8((nint)NativeApi.llama_print_system_info()) ?? "";
         SupportsGpuOffload = NativeApi.llama_supports_gpu_offload();
+        GgmlVersion = Marshal.PtrToStringUTF8((nint)NativeApi.ggml_version());
+        GgmlCommit = Marshal.PtrToStringUTF8((nint)NativeApi.ggml_commit());
     }
+
+    /// <summary>ggml_version(), e.g. "0.25.1": what the loaded library says it is.</summary>
+    public string? GgmlVersion { get; }
+
+    /// <summary>ggml_commit(), e.g. "0ad4a86".</summary>
+    public string? GgmlCommit { get; }
 
     public LlamaNatives Natives { get; }
 

@@ -4,6 +4,7 @@ using Governance.Scanner.Measurement;
 using Governance.Scanner.Signing;
 using Governance.Scanner.Tests.Measurement;
 using Governance.Scanner.Tests.TestModels;
+using Governance.Scanner.Gguf;
 
 namespace Governance.Scanner.Tests.Host;
 
@@ -82,6 +83,52 @@ public sealed class ScanPipelineTests(ModelFolder models) : IClassFixture<ModelF
         Assert.Null(outcome.Envelope);
         Assert.Null(outcome.Measurement);
         Assert.Contains("GGUF", outcome.RefusedBecause);
+    }
+
+    [Fact]
+    public async Task a_family_llama_cpp_cannot_run_is_refused_with_a_finding_and_never_loaded()
+    {
+        // Llama 3.2 Vision as Ollama converts it: a well-formed GGUF of an architecture v0.5.0 does not have.
+        var path = Path.Combine(models.Dir, "llama-3.2-11b-vision.gguf");
+        new GgufWriter().Add("general.architecture", "mllama").Add("general.name", "Llama 3.2 11B Vision Instruct")
+            .Add("general.license", "llama3.2").Add("mllama.block_count", 40u)
+            .AddTensor("token_embd.weight", GgmlType.F32, [4, 8], new byte[128]).Write(path);
+        var stages = new List<ScanStage>();
+
+        var outcome = await Pipeline(out var key).ScanAsync(new ScanRequest { Path = path, Bench = Quick }, new InlineProgress<ScanProgress>(p => stages.Add(p.Stage)));
+        key.Dispose();
+
+        Assert.Equal(Attestations.ScanFailureCodes.ArchitectureUnsupported, outcome.Failure?.Code);
+        Assert.Equal("mllama", outcome.Failure!.Facts["architecture"]);
+        Assert.Equal("llama3.2", outcome.Metadata?.License); // what it says is still known to the report
+        Assert.Null(outcome.Measurement);
+        Assert.Null(outcome.Envelope);
+        Assert.DoesNotContain(ScanStage.Loading, stages);
+    }
+
+    [Fact]
+    public async Task a_gguf_alone_in_its_folder_is_attested_with_the_license_files_beside_it_and_one_in_a_shared_folder_without()
+    {
+        var repo = Directory.CreateDirectory(Path.Combine(models.Dir, "acme-gguf-repo")).FullName;
+        var path = Path.Combine(repo, "acme-8b-Q8_0.gguf");
+        TinyLlama.Write(path, new TinyLlamaOptions { License = "apache-2.0" });
+        var llama31 = File.ReadAllText(Path.Combine(Native.NativeTestEnvironment.RepoRoot, "policies", "license-texts", "llama3.1.txt"));
+        File.WriteAllText(Path.Combine(repo, "LICENSE"), llama31);
+        File.WriteAllText(Path.Combine(repo, "README.md"), "---\nlicense: apache-2.0\n---\n");
+        File.WriteAllText(Path.Combine(models.Dir, "LICENSE"), llama31);
+        var shared = models.Write("shared-folder-model.gguf");
+        models.Write("shared-folder-other-model.gguf", new TinyLlamaOptions { Seed = 5 });
+
+        var alone = await Pipeline(out var key).ScanAsync(new ScanRequest { Path = path, Bench = Quick });
+        var inShared = await Pipeline(out _).ScanAsync(new ScanRequest { Path = shared, Bench = Quick });
+        key.Dispose();
+
+        var evidence = Assert.Single(alone.Predicate!.Metadata.LicenseFiles);
+        Assert.Equal(("LICENSE", ModelFolder.Sha256(Path.Combine(repo, "LICENSE"))), (evidence.File, evidence.Sha256));
+        Assert.Equal(Attestations.LicenseText.Fingerprint(llama31), evidence.Fingerprint);
+        Assert.Equal("apache-2.0", alone.Predicate.Metadata.License); // what the file claims, beside what its LICENSE is
+        Assert.Empty(inShared.Predicate!.Metadata.LicenseFiles);
+        File.Delete(Path.Combine(models.Dir, "LICENSE"));
     }
 
     [Fact]

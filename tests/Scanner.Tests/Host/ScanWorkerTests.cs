@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Governance.Attestations;
 using Governance.Scanner.Host;
 using Governance.Scanner.Signing;
 using Governance.Scanner.Tests.Measurement;
@@ -94,6 +95,38 @@ public sealed class ScanWorkerTests(ModelFolder models) : IClassFixture<ModelFol
     }
 
     [Fact]
+    public async Task an_architecture_llama_cpp_cannot_run_is_reported_as_architecture_unsupported()
+    {
+        var path = Path.Combine(models.Dir, "phi-4-multimodal.gguf");
+        new TestModels.GgufWriter().Add("general.architecture", "phi4mm").Add("phi4mm.block_count", 32u).Write(path);
+        var api = new ScriptedApi(Lease(ModelFolder.Sha256(path), name: "phi-4-multimodal"));
+
+        var result = await Worker(api, out var key).RunOnceAsync(CancellationToken.None);
+        key.Dispose();
+
+        Assert.Equal(ScanIteration.Refused, result);
+        var (postedTo, body) = Assert.Single(api.Posts);
+        Assert.EndsWith("/scan-failures", postedTo);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("architecture-unsupported", json.RootElement.GetProperty("code").GetString());
+        Assert.Equal("phi4mm", json.RootElement.GetProperty("facts").GetProperty("architecture").GetString());
+    }
+
+    [Fact]
+    public async Task a_model_folder_registered_by_its_manifest_digest_is_found_and_attested_inspection_only()
+    {
+        var folder = new TestModels.HubFolderWriter { LicenseText = "MIT License" }.Write(Path.Combine(models.Dir, "Acme-Support-8B-Instruct"));
+        var root = (await Governance.Scanner.Artifacts.FolderManifest.ComputeAsync(folder)).RootSha256;
+        var api = new ScriptedApi(Lease(root, name: "acme/Acme-Support-8B-Instruct"));
+
+        Assert.Equal(ScanIteration.Attested, await Worker(api, out var key).RunOnceAsync(CancellationToken.None));
+
+        var predicate = Attestation.Verify(Assert.Single(api.Posts).Body, key.PublicKeyPem).Statement!.Predicate;
+        key.Dispose();
+        Assert.Equal((root, MeasurementKind.InspectionOnly), (predicate.Artifact.Sha256, predicate.Measurement));
+    }
+
+    [Fact]
     public async Task no_work_is_a_204()
     {
         var api = new ScriptedApi(lease: null);
@@ -131,23 +164,63 @@ public sealed class ScanWorkerTests(ModelFolder models) : IClassFixture<ModelFol
     }
 
     [Fact]
+    public async Task the_lease_is_a_post_carrying_the_environment_under_the_predicate_s_own_names()
+    {
+        var api = new ScriptedApi(lease: null);
+        var client = new ApiClient(new HttpClient(api) { BaseAddress = new Uri("http://api.test/") }, "t0ken", new Retry(TimeProvider.System), NullLogger.Instance);
+        var environment = new FootprintEnvironment
+        {
+            Backend = "cuda", Device = "NVIDIA H200", Driver = "580.95.05", CudaVersion = "13.0", Cpu = "AMD EPYC 9654", Threads = 16,
+            LlamaCppBuild = "v0.5.0 (ggml 0.25.1, commit 0ad4a86, cuda build)", ScannerVersion = "1.0.0",
+        };
+
+        Assert.Null(await client.LeaseNextAsync(environment, CancellationToken.None));
+
+        var (method, path, authorization) = Assert.Single(api.Requests);
+        Assert.Equal(("POST", "/scans/lease", "Bearer t0ken"), (method, path, authorization));
+        var (contentType, body) = Assert.Single(api.LeaseRequests);
+        Assert.Equal("application/json", contentType);
+        using var json = JsonDocument.Parse(body);
+        var sent = json.RootElement.GetProperty("environment");
+        Assert.Equal(["backend", "device", "driver", "cudaVersion", "cpu", "threads", "llamaCppBuild", "scannerVersion"], sent.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(environment, sent.Deserialize<FootprintEnvironment>(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+    }
+
+    [Fact]
+    public async Task the_worker_leases_with_the_environment_its_attestations_will_name()
+    {
+        var path = models.Write("tiny-llama-environment.gguf", new() { Seed = 11 });
+        var api = new ScriptedApi(Lease(ModelFolder.Sha256(path), name: "tiny-llama-environment"));
+
+        Assert.Equal(ScanIteration.Attested, await Worker(api, out var key).RunOnceAsync(CancellationToken.None));
+
+        using var leased = JsonDocument.Parse(api.LeaseRequests[0].Body);
+        var sent = leased.RootElement.GetProperty("environment").Deserialize<FootprintEnvironment>(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        var attested = Attestation.Verify(Assert.Single(api.Posts).Body, key.PublicKeyPem).Statement!.Predicate.Environment;
+        key.Dispose();
+        Assert.Equal(attested, sent);
+        Assert.Equal("cpu", sent!.Backend);
+        Assert.StartsWith("v0.5.0 (ggml ", sent.LlamaCppBuild);
+    }
+
+    [Fact]
     public async Task a_5xx_is_retried_and_a_4xx_is_not()
     {
         var flaky = new ScriptedApi(lease: null) { Failures = [HttpStatusCode.ServiceUnavailable, HttpStatusCode.BadGateway] };
         var client = new ApiClient(new HttpClient(flaky) { BaseAddress = new Uri("http://api.test/") }, "t", new Retry(TimeProvider.System, baseDelay: TimeSpan.FromMilliseconds(1)), NullLogger.Instance);
 
-        Assert.Null(await client.LeaseNextAsync(CancellationToken.None));
+        Assert.Null(await client.LeaseNextAsync(new FootprintEnvironment(), CancellationToken.None));
         Assert.Equal(3, flaky.Requests.Count);
 
         var refusing = new ScriptedApi(lease: null) { Failures = [HttpStatusCode.Unauthorized] };
         client = new ApiClient(new HttpClient(refusing) { BaseAddress = new Uri("http://api.test/") }, "t", new Retry(TimeProvider.System, baseDelay: TimeSpan.FromMilliseconds(1)), NullLogger.Instance);
-        var error = await Assert.ThrowsAsync<ApiRefusedException>(() => client.LeaseNextAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ApiRefusedException>(() => client.LeaseNextAsync(new FootprintEnvironment(), CancellationToken.None));
         Assert.Equal(HttpStatusCode.Unauthorized, error.Status);
         Assert.Single(refusing.Requests);
     }
 }
 
-/// <summary>Answers GET /scans/next with one lease (then 204) and POST …/attestations with 201, recording every request.</summary>
+/// <summary>Answers POST /scans/lease with one lease (then 204) and POST …/attestations with 201, recording every request.</summary>
 internal sealed class ScriptedApi(object? lease) : HttpMessageHandler
 {
     private object? _lease = lease;
@@ -156,6 +229,7 @@ internal sealed class ScriptedApi(object? lease) : HttpMessageHandler
     public Action? AfterLease { get; init; }
     public List<(string Method, string Path, string? Authorization)> Requests { get; } = [];
     public List<(string Path, string Body)> Posts { get; } = [];
+    public List<(string? ContentType, string Body)> LeaseRequests { get; } = [];
     public TaskCompletionSource FirstRequest { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -168,8 +242,9 @@ internal sealed class ScriptedApi(object? lease) : HttpMessageHandler
             Failures.RemoveAt(0);
             return new HttpResponseMessage(status) { Content = new StringContent("""{"title":"scripted","detail":"scripted failure"}""") };
         }
-        if (request.Method == HttpMethod.Get)
+        if (request.Method == HttpMethod.Post && request.RequestUri.AbsolutePath == "/scans/lease")
         {
+            LeaseRequests.Add((request.Content?.Headers.ContentType?.MediaType, request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken)));
             if (Interlocked.Exchange(ref _lease, null) is not { } next) return new HttpResponseMessage(HttpStatusCode.NoContent);
             AfterLease?.Invoke();
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(JsonSerializer.Serialize(next), System.Text.Encoding.UTF8, "application/json") };

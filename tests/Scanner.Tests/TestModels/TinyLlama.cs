@@ -112,7 +112,7 @@ internal static class TinyLlama
         return 2 * e * v + e + o.Layers * perLayer;
     }
 
-    private static void AddVocabulary(GgufWriter w)
+    internal static void AddVocabulary(GgufWriter w)
     {
         var tokens = new string[VocabSize];
         var scores = new float[VocabSize];
@@ -133,15 +133,15 @@ internal static class TinyLlama
         w.Add("tokenizer.ggml.add_eos_token", false);
     }
 
-    private static void AddIfSet(GgufWriter w, string key, string? value)
+    internal static void AddIfSet(GgufWriter w, string key, string? value)
     {
         if (value is not null) w.Add(key, value);
     }
 
-    private static byte[] Ones(int n) => MemoryMarshal.AsBytes(Enumerable.Repeat(1f, n).ToArray().AsSpan()).ToArray();
+    internal static byte[] Ones(int n) => MemoryMarshal.AsBytes(Enumerable.Repeat(1f, n).ToArray().AsSpan()).ToArray();
 
     // Small normal weights (std 0.02, as initialisers use) keep activations finite through the random layers.
-    private static byte[] Weights(Random random, GgmlType type, int n)
+    internal static byte[] Weights(Random random, GgmlType type, int n)
     {
         var values = new float[n];
         for (var i = 0; i < n; i++)

@@ -1,34 +1,33 @@
 using System.Runtime.InteropServices;
-using Governance.Scanner.Native;
 
-namespace Governance.Scanner.Measurement;
+namespace Governance.Scanner.Native;
 
 /// <summary>
-/// The few llama.cpp/ggml v0.5.0 functions only measurement needs, beside <see cref="NativeApi"/> (same logical
-/// library names, so the same resolver maps them to the chosen build).
+/// The llama.cpp/ggml v0.5.0 functions of the llama-bench-faithful loop: the threadpool attach and the build's
+/// version (same logical library names as the rest of <see cref="NativeApi"/>, so the same resolver maps them).
 /// </summary>
-internal static unsafe partial class MeasurementNativeApi
+internal static unsafe partial class NativeApi
 {
-    [LibraryImport(NativeApi.Llama)]
+    [LibraryImport(Llama)]
     public static partial void llama_attach_threadpool(LlamaContextHandle ctx, nint threadpool, nint threadpool_batch);
 
-    [LibraryImport(NativeApi.Llama)]
+    [LibraryImport(Llama)]
     public static partial void llama_detach_threadpool(LlamaContextHandle ctx);
 
-    [LibraryImport(NativeApi.Ggml)]
+    [LibraryImport(Ggml)]
     public static partial nint ggml_backend_dev_by_type(GgmlBackendDevType type);
 
-    [LibraryImport(NativeApi.GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(GgmlBase, StringMarshalling = StringMarshalling.Utf8)]
     public static partial void* ggml_backend_reg_get_proc_address(nint reg, string name);
 
     /// <summary>Fills a <c>struct ggml_threadpool_params</c> with ggml's defaults (polling 50, normal priority, no affinity).</summary>
-    [LibraryImport(NativeApi.GgmlBase)]
+    [LibraryImport(GgmlBase)]
     public static partial void ggml_threadpool_params_init(GgmlThreadpoolParams* p, int n_threads);
 
-    [LibraryImport(NativeApi.GgmlBase)]
+    [LibraryImport(GgmlBase)]
     public static partial byte* ggml_version();
 
-    [LibraryImport(NativeApi.GgmlBase)]
+    [LibraryImport(GgmlBase)]
     public static partial byte* ggml_commit();
 }
 
@@ -65,15 +64,15 @@ internal sealed unsafe class CpuThreadpool : SafeHandle
     /// <summary>A pool of <paramref name="threads"/>, or null when the CPU backend does not export the functions.</summary>
     public static CpuThreadpool? TryCreate(int threads)
     {
-        var cpu = MeasurementNativeApi.ggml_backend_dev_by_type(GgmlBackendDevType.Cpu);
+        var cpu = NativeApi.ggml_backend_dev_by_type(GgmlBackendDevType.Cpu);
         if (cpu == 0) return null;
         var reg = NativeApi.ggml_backend_dev_backend_reg(cpu);
-        var create = (delegate* unmanaged[Cdecl]<GgmlThreadpoolParams*, nint>)MeasurementNativeApi.ggml_backend_reg_get_proc_address(reg, "ggml_threadpool_new");
-        var free = (delegate* unmanaged[Cdecl]<nint, void>)MeasurementNativeApi.ggml_backend_reg_get_proc_address(reg, "ggml_threadpool_free");
+        var create = (delegate* unmanaged[Cdecl]<GgmlThreadpoolParams*, nint>)NativeApi.ggml_backend_reg_get_proc_address(reg, "ggml_threadpool_new");
+        var free = (delegate* unmanaged[Cdecl]<nint, void>)NativeApi.ggml_backend_reg_get_proc_address(reg, "ggml_threadpool_free");
         if (create is null || free is null) return null;
 
         GgmlThreadpoolParams parameters;
-        MeasurementNativeApi.ggml_threadpool_params_init(&parameters, threads);
+        NativeApi.ggml_threadpool_params_init(&parameters, threads);
         var pool = new CpuThreadpool(free);
         var created = create(&parameters);
         if (created == 0) return null;
@@ -82,7 +81,9 @@ internal sealed unsafe class CpuThreadpool : SafeHandle
     }
 
     /// <summary>Attaches for generation and batches alike; the context must be detached (or freed) before this pool is.</summary>
-    public void AttachTo(LlamaContextHandle context) => MeasurementNativeApi.llama_attach_threadpool(context, handle, handle);
+    public void AttachTo(LlamaContextHandle context) => NativeApi.llama_attach_threadpool(context, handle, handle);
+
+    public static void DetachFrom(LlamaContextHandle context) => NativeApi.llama_detach_threadpool(context);
 
     protected override bool ReleaseHandle()
     {

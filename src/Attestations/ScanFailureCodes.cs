@@ -17,4 +17,6 @@ public static class ScanFailureCodes
     /// <c>llamaCpp</c>, <c>reason</c>), or a projector file given as the model; nothing was measured or attested.
     /// </summary>
     public const string ArchitectureUnsupported = "architecture-unsupported";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { ArtifactMismatch, ArtifactUnreadable, ArchitectureUnsupported };
 }

@@ -101,8 +101,19 @@ public sealed record AttestationFacts(bool HasValidAttestation, IReadOnlyList<Sc
     public static readonly AttestationFacts None = new(false);
 }
 
-/// <summary>What the attested file says about itself (its license fields and the base models it names), as signed by a scanner.</summary>
-public sealed record ArtifactClaims(string? License, string? LicenseName, string? LicenseLink, IReadOnlyList<string> BaseModels);
+/// <summary>
+/// What the attested artifact says about itself, as signed by a scanner: its license fields, the base models it names,
+/// and the license files shipped with it, each as its text was identified among the catalog's license texts.
+/// </summary>
+public sealed record ArtifactClaims(
+    string? License, string? LicenseName, string? LicenseLink, IReadOnlyList<string> BaseModels, IReadOnlyList<LicenseFileClaim>? LicenseFiles = null);
+
+/// <summary>
+/// A license file shipped with the artifact: which catalog license its text is (<see cref="IdentifiedAs"/>, null when
+/// none is close enough), how close (<see cref="Similarity"/>, 1 for the same text), and whether its text is also close
+/// enough to the declared license's own text (<see cref="MatchesDeclaredText"/>: license versions of one family read alike).
+/// </summary>
+public sealed record LicenseFileClaim(string File, string? IdentifiedAs, double Similarity, bool MatchesDeclaredText);
 
 /// <summary>Why a scan could not attest the artifact (<c>artifact-mismatch</c>, <c>artifact-unreadable</c>), with its facts.</summary>
 public sealed record ScanObservation(string Code, string Message, IReadOnlyDictionary<string, string> Facts);

@@ -15,8 +15,10 @@ internal static partial class ArtifactJudgement
     }
 
     /// <summary>
-    /// <c>license-mismatch</c> (blocking) when the file names a license other than the declared one;
-    /// <c>license-undeclared</c> (info) when it names none, since silence contradicts nothing.
+    /// <c>license-mismatch</c> (blocking) when the artifact names a license other than the declared one, or ships a
+    /// license file whose text is another license's ("permissive-washing": a model card saying <c>apache-2.0</c> over the
+    /// Llama 3.1 agreement): both pieces of evidence are in the facts. <c>license-undeclared</c> (info) when the artifact
+    /// names no license and ships no text that could be identified, since silence contradicts nothing.
     /// </summary>
     public static Finding? License(string declaredLicenseId, ArtifactClaims file)
     {
@@ -27,16 +29,35 @@ internal static partial class ArtifactJudgement
         AddIfPresent(facts, "fileLicenseName", file.LicenseName);
         AddIfPresent(facts, "fileLicenseLink", file.LicenseLink);
 
-        if (string.IsNullOrWhiteSpace(named))
+        var declared = LicenseKey(declaredLicenseId);
+        var saysOther = !string.IsNullOrWhiteSpace(named) && !SpdxOperands(named).Any(operand => LicenseKey(operand) == declared);
+        // License versions of one family read alike (Llama 3.1 and 3.3 differ in a few words): a text close enough to the
+        // declared license's own is no contradiction, whichever sibling it resembles most.
+        var text = (file.LicenseFiles ?? []).FirstOrDefault(f => f.IdentifiedAs is { } id && LicenseKey(id) != declared && !f.MatchesDeclaredText);
+        if (text is not null)
+        {
+            facts["licenseFile"] = text.File;
+            facts["licenseFileIdentifiedAs"] = text.IdentifiedAs!;
+            facts["licenseFileSimilarity"] = text.Similarity.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (saysOther || text is not null)
+        {
+            var said = string.IsNullOrWhiteSpace(named) ? "names no license" : $"says it is licensed under \"{named}\"";
+            var why = (saysOther, text) switch
+            {
+                (true, null) => $"The model file {said}",
+                (_, { } t) => $"The model {said}, but its license file {t.File} is the text of {t.IdentifiedAs} ({t.Similarity:P0} alike)",
+            };
+            return new Finding(FindingCodes.LicenseMismatch, Severity.Blocking, Evaluator.ScanClause,
+                $"{why}, while the deployment declares \"{declaredLicenseId}\"; the assessment was made under a license that may not be " +
+                "the one that governs this model. A license text shipped with the model outranks a tag.", facts);
+        }
+
+        if (string.IsNullOrWhiteSpace(named) && !(file.LicenseFiles ?? []).Any(f => f.IdentifiedAs is not null))
             return new Finding(FindingCodes.LicenseUndeclared, Severity.Info, Evaluator.ScanClause,
                 "The model file does not name its license; the declared license could not be checked against it.", facts);
-
-        var declared = LicenseKey(declaredLicenseId);
-        if (SpdxOperands(named).Any(operand => LicenseKey(operand) == declared)) return null;
-
-        return new Finding(FindingCodes.LicenseMismatch, Severity.Blocking, Evaluator.ScanClause,
-            $"The model file says it is licensed under \"{named}\", but the deployment declares \"{declaredLicenseId}\"; " +
-            "the assessment was made under a license that may not be the one that governs this model.", facts);
+        return null;
     }
 
     /// <summary>

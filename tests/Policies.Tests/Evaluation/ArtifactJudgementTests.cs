@@ -113,6 +113,36 @@ public sealed class ArtifactJudgementTests
     }
 
     [Fact]
+    public void a_license_file_whose_text_is_another_license_than_declared_is_a_mismatch_with_both_pieces_of_evidence()
+    {
+        var washed = new ArtifactClaims("apache-2.0", null, null, [], [new LicenseFileClaim("LICENSE", "llama3.1", 1.0, MatchesDeclaredText: false)]);
+
+        var finding = Attested("apache-2.0", washed).Single(FindingCodes.LicenseMismatch);
+
+        Assert.Equal(Severity.Blocking, finding.Severity);
+        Assert.Equal(("apache-2.0", "llama3.1", "LICENSE", "1.00"),
+            (finding.Facts["fileLicense"], finding.Facts["licenseFileIdentifiedAs"], finding.Facts["licenseFile"], finding.Facts["licenseFileSimilarity"]));
+        Assert.Contains("LICENSE is the text of llama3.1", finding.Message);
+    }
+
+    [Fact]
+    public void a_sibling_version_whose_text_reads_as_the_declared_license_is_no_mismatch() =>
+        Assert.Null(ArtifactJudgement.License("llama3.1",
+            new ArtifactClaims("llama3.1", null, null, [], [new LicenseFileClaim("LICENSE", "llama3.3", 0.96, MatchesDeclaredText: true)])));
+
+    [Fact]
+    public void a_license_file_no_catalog_text_resembles_contradicts_nothing() =>
+        Assert.Null(ArtifactJudgement.License("mit", new ArtifactClaims("mit", null, null, [], [new LicenseFileClaim("LICENSE", null, 0, false)])));
+
+    [Fact]
+    public void a_model_that_names_no_license_but_ships_an_identified_text_is_judged_by_that_text()
+    {
+        var claims = new ArtifactClaims(null, null, null, [], [new LicenseFileClaim("LICENSE.md", "apache-2.0", 0.99, false)]);
+        Assert.Null(ArtifactJudgement.License("apache-2.0", claims));
+        Assert.Equal(FindingCodes.LicenseMismatch, ArtifactJudgement.License("mit", claims)?.Code);
+    }
+
+    [Fact]
     public void what_a_withdrawn_attestation_said_no_longer_counts() =>
         (Scenario.For("apache-2.0") with { Attestation = new AttestationFacts(false, Artifact: File("llama3.1")) })
             .Evaluate().AssertNo(FindingCodes.LicenseMismatch);

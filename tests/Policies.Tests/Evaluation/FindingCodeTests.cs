@@ -76,6 +76,9 @@ public sealed class FindingCodeTests
         [FindingCodes.ArtifactUnreadable] = new(
             () => Scenario.For("apache-2.0") with { Attestation = ScanFailed(FindingCodes.ArtifactUnreadable) },
             Severity.Blocking, Evaluator.ScanClause),
+        [FindingCodes.ArchitectureUnsupported] = new(
+            () => Scenario.For("llama3.2") with { Attestation = ScanFailed(FindingCodes.ArchitectureUnsupported) },
+            Severity.Blocking, Evaluator.ScanClause),
         [FindingCodes.OriginDenied] = new(
             () => Scenario.For("apache-2.0").WithModel(m => m with { Name = "Qwen3-8B", Origin = "CN" })
                 with { Rules = new CompanyRules([], ["CN"], false) },

@@ -223,7 +223,7 @@ public static class DeploymentDecider
 
     private static DeploymentAssessed Assessed(DeploymentState s, DecisionContext context, string trigger, IReadOnlyList<Waiver> waivers)
     {
-        var a = context.Basis.Assess(s.Facts(), s.Evidence(), waivers, context.Today);
+        var a = context.Basis.Assess(s.Facts(), s.Evidence(context.Basis.Policies), waivers, context.Today);
         return new DeploymentAssessed(s.Id, a.Verdict, StoredShapes.From(a.Findings), context.Basis.CatalogVersion, trigger, context.Today,
             context.By, context.At, context.Basis.CompanyVersion);
     }

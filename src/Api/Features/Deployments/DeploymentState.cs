@@ -1,4 +1,5 @@
 using Governance.Api.Events;
+using Governance.Api.Infrastructure;
 using Governance.Attestations;
 using Governance.Policies;
 using Governance.Policies.Evaluation;
@@ -8,8 +9,13 @@ namespace Governance.Api.Features.Deployments;
 /// <summary>The latest assessment, as far as decisions need it.</summary>
 public sealed record AssessmentOnRecord(Verdict Verdict, IReadOnlyList<Finding> Findings, string CatalogVersion, long? CompanyVersion);
 
-/// <summary>The latest attestation recorded: which envelope, signed by which key, about which scan, and what the file says.</summary>
-public sealed record AttestationOnRecord(string EnvelopeSha256, string KeyId, DateTimeOffset ScannedAt, ArtifactClaims Claims);
+/// <summary>
+/// The latest attestation recorded: which envelope, signed by which key, about which scan, what the artifact says about
+/// itself (<see cref="Claims"/>) and the license files shipped with it (identified at each assessment, against the
+/// catalog's texts in force then).
+/// </summary>
+public sealed record AttestationOnRecord(
+    string EnvelopeSha256, string KeyId, DateTimeOffset ScannedAt, ArtifactClaims Claims, IReadOnlyList<FootprintLicenseFile>? LicenseFiles = null);
 
 /// <summary>
 /// A deployment as its decisions see it: the write model, folded from the stream by <see cref="Evolve"/> (pure; Marten's
@@ -56,11 +62,16 @@ public sealed record DeploymentState
 
     public DeploymentFacts Facts() => new(Model, Usage);
 
-    /// <summary>What the evaluator gets from the scanners: what a valid attestation's file says, and a failed scan.</summary>
-    public AttestationFacts Evidence() => new(
+    /// <summary>
+    /// What the evaluator gets from the scanners: what a valid attestation's artifact says (its license files identified
+    /// among <paramref name="policies"/>' texts), and a failed scan.
+    /// </summary>
+    public AttestationFacts Evidence(PolicySet policies) => new(
         HasValidAttestation,
         ScanFailure is { } failure ? [failure] : [],
-        HasValidAttestation ? Attestation?.Claims : null);
+        HasValidAttestation && Attestation is { } a
+            ? a.Claims with { LicenseFiles = [.. (a.LicenseFiles ?? []).Select(f => policies.Identify(f, Model.LicenseId))] }
+            : null);
 
     /// <summary>The state after <paramref name="event"/>. A stream starts from <c>new DeploymentState()</c> and its registration.</summary>
     public DeploymentState Evolve(object @event)
@@ -88,7 +99,7 @@ public sealed record DeploymentState
             ScanLeased e => s with { LeaseExpiresAt = e.ExpiresAt },
             DeploymentAttested e => s with
             {
-                Attestation = new AttestationOnRecord(e.EnvelopeSha256, e.KeyId, e.Predicate.ScannedAt, Claims(e.Predicate)),
+                Attestation = new AttestationOnRecord(e.EnvelopeSha256, e.KeyId, e.Predicate.ScannedAt, Claims(e.Predicate), e.Predicate.Metadata?.LicenseFiles),
                 HasValidAttestation = IsOfArtifact(e, s.Model),
                 AttestationDigests = [.. s.AttestationDigests, e.EnvelopeSha256],
                 LeaseExpiresAt = null, ScanFailure = null, ScanFailedAt = null,

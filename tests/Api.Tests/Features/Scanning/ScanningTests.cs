@@ -145,3 +145,47 @@ public sealed class ScanningTests(ApiFixture api) : IClassFixture<ApiFixture>, I
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
+
+/// <summary>
+/// A model folder that says <c>apache-2.0</c> while shipping the Llama 3.1 agreement: the scanner signs both pieces of
+/// evidence as an inspection-only attestation, and the evaluator finds the license mismatch.
+/// </summary>
+public sealed class PermissiveWashingTests(ApiFixture api) : IClassFixture<ApiFixture>, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("governance-washing-").FullName;
+
+    [Fact]
+    public async Task a_folder_whose_license_file_is_another_license_than_it_says_is_a_blocking_license_mismatch_with_both_pieces_of_evidence()
+    {
+        var models = Directory.CreateDirectory(Path.Combine(_dir, "models")).FullName;
+        var folder = new HubFolderWriter
+        {
+            CardLicense = "apache-2.0", LicenseText = File.ReadAllText(Path.Combine(ApiFixture.RepoRoot, "policies", "license-texts", "llama3.1.txt")),
+        }.Write(Path.Combine(models, "acme-support-8b"));
+        var digest = (await FolderManifest.ComputeAsync(folder)).RootSha256;
+
+        using var key = ScannerKey.LoadOrCreate(Path.Combine(_dir, "scanner-key.pem"));
+        Assert.Equal(201, (await api.Post("/scanners", "admin", new { name = "washing-scanner", publicKey = key.PublicKeyPem })).Status);
+        var id = (string)(await api.Post("/deployments", "architect", new
+        {
+            name = "Acme support (apache?)",
+            model = new { name = "acme-support-8b", licenseId = "apache-2.0", releaseDate = "2025-01-10", origin = "US", modality = "text", artifactSha256 = digest },
+            usage = new { commercial = true, hosting = "saas", regions = new[] { "eu-west-1" }, dataClasses = Array.Empty<string>() },
+        })).Json["id"]!;
+        Assert.Equal(200, (await api.Post($"/deployments/{id}/decision", "legal", new { decision = "approve", justification = "Apache, it says." })).Status);
+
+        var worker = ScanWorker.Create(new ScannerOptions { ModelsDir = models, Token = ApiFixture.Token("scanner"), Threads = 2, Repetitions = 1 },
+            api.Host.Server.CreateClient(), key, api.Clock);
+        for (var i = 0; i < 10 && await worker.RunOnceAsync(CancellationToken.None) != ScanIteration.NoWork; i++) { }
+
+        var deployment = await api.Get($"/deployments/{id}", "auditor");
+        Assert.Equal("inspection-only", (string?)deployment.Json["attestation"]!["predicate"]!["measurement"]);
+        Assert.Equal("review_required", (string?)deployment.Json["status"]);
+        var finding = deployment.Json["assessment"]!["findings"]!.AsArray().Single(f => (string?)f!["code"] == "license-mismatch")!;
+        Assert.Equal("blocking", (string?)finding["severity"]);
+        Assert.Equal(("apache-2.0", "llama3.1", "LICENSE"),
+            ((string?)finding["facts"]!["fileLicense"], (string?)finding["facts"]!["licenseFileIdentifiedAs"], (string?)finding["facts"]!["licenseFile"]));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

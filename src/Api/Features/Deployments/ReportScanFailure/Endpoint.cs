@@ -10,7 +10,10 @@ public sealed class Request
     public Guid Id { get; set; }
     /// <summary>The lease the scan ran under, if any.</summary>
     public Guid? LeaseId { get; set; }
-    /// <summary><c>artifact-mismatch</c> (the file is not the registered artifact) or <c>artifact-unreadable</c> (not a model file the scanner accepts).</summary>
+    /// <summary>
+    /// <c>artifact-mismatch</c> (the file is not the registered artifact), <c>artifact-unreadable</c> (not a model file the
+    /// scanner accepts) or <c>architecture-unsupported</c> (a model the scanner's llama.cpp release cannot run).
+    /// </summary>
     public string? Code { get; set; }
     public string? Message { get; set; }
     /// <summary>What the scanner saw, e.g. <c>{"registered": "…", "actual": "…"}</c>.</summary>
@@ -21,8 +24,8 @@ public sealed class Validator : Validator<Request>
 {
     public Validator()
     {
-        RuleFor(x => x.Code).NotEmpty().Must(c => c is ScanFailureCodes.ArtifactMismatch or ScanFailureCodes.ArtifactUnreadable)
-            .WithMessage($"'code' must be '{ScanFailureCodes.ArtifactMismatch}' or '{ScanFailureCodes.ArtifactUnreadable}'.");
+        RuleFor(x => x.Code).NotEmpty().Must(c => c is not null && ScanFailureCodes.All.Contains(c))
+            .WithMessage($"'code' must be one of {string.Join(", ", ScanFailureCodes.All.Order(StringComparer.Ordinal))}.");
         RuleFor(x => x.Message).NotEmpty().MaximumLength(2000);
         RuleFor(x => x.Facts).Must(f => f is null || (f.Count <= 20 && f.All(kv => kv.Key.Length is > 0 and <= 100 && kv.Value is { Length: <= 500 })))
             .WithMessage("'facts' holds at most 20 entries, keys up to 100 and values up to 500 characters.");

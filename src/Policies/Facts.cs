@@ -96,10 +96,23 @@ public sealed record CompanyRules(
 /// attested file says about itself (<see cref="Artifact"/>), and why a scan could not attest the artifact
 /// (<see cref="ScanFailures"/>). Until an attestation exists, a rule that demands one stays open.
 /// </summary>
-public sealed record AttestationFacts(bool HasValidAttestation, IReadOnlyList<ScanObservation>? ScanFailures = null, ArtifactClaims? Artifact = null)
+public sealed record AttestationFacts(
+    bool HasValidAttestation, IReadOnlyList<ScanObservation>? ScanFailures = null, ArtifactClaims? Artifact = null, FootprintDrift? Drift = null)
 {
     public static readonly AttestationFacts None = new(false);
 }
+
+/// <summary>
+/// What a scan measured: mean tokens per second per test (<c>pp512</c>, <c>tg128</c>) and the device memory the model
+/// took, on the environment it ran on (device, driver, CUDA, llama.cpp build).
+/// </summary>
+public sealed record MeasuredFootprint(IReadOnlyDictionary<string, double> TokensPerSecond, long? DeviceBytes, string Environment, DateTimeOffset ScannedAt);
+
+/// <summary>
+/// The attestation on record against the one before it: a throughput drop or a footprint growth beyond
+/// <see cref="Tolerance"/> (a fraction: 0.1 is 10 %) is drift an operator must look at.
+/// </summary>
+public sealed record FootprintDrift(MeasuredFootprint Previous, MeasuredFootprint Current, double Tolerance);
 
 /// <summary>
 /// What the attested artifact says about itself, as signed by a scanner: its license fields, the base models it names,

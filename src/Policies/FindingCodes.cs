@@ -26,6 +26,7 @@ public static class FindingCodes
     public const string ArtifactMismatch = "artifact-mismatch";
     public const string ArtifactUnreadable = "artifact-unreadable";
     public const string ArchitectureUnsupported = "architecture-unsupported";
+    public const string AttestationDrift = "attestation-drift";
     public const string BusinessGate = "business-gate";
     public const string ModelFactsMismatch = "model-facts-mismatch";
     public const string LicenseConflict = "license-conflict";
@@ -36,7 +37,7 @@ public static class FindingCodes
         UnknownLicense, NonCommercialLicense, MauThresholdExceeded, RevenueThresholdExceeded, ThresholdFactsMissing,
         AttributionRequired, NoticeRequired, DerivativeNaming, OutputTrainingProhibited, HostingRestricted,
         GeographicRestriction, UseRestriction, UseRestrictionsPassdown, ResidencyViolation, OriginDenied,
-        AttestationRequired, ThresholdWithinLimit, LicenseMismatch, LicenseUndeclared, LineageMismatch, ArtifactMismatch, ArtifactUnreadable, ArchitectureUnsupported,
+        AttestationRequired, ThresholdWithinLimit, LicenseMismatch, LicenseUndeclared, LineageMismatch, ArtifactMismatch, ArtifactUnreadable, ArchitectureUnsupported, AttestationDrift,
         BusinessGate, ModelFactsMismatch, LicenseConflict, LineageUnresolved,
     };
 }

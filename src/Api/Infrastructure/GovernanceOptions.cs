@@ -46,6 +46,8 @@ public sealed class GovernanceOptions
             Check(o.DataDir.Length > 0, "DataDir", "must name a folder", o.DataDir);
             Check(o.Scans.LeaseMinutes is >= 1 and <= 24 * 60, "Scans:LeaseMinutes", "must be between 1 and 1440", o.Scans.LeaseMinutes);
             Check(o.Scans.RetryFailedAfterHours is >= 0 and <= 24 * 365, "Scans:RetryFailedAfterHours", "must be between 0 and 8760", o.Scans.RetryFailedAfterHours);
+            Check(o.Scans.AttestationMaxAgeDays is >= 1 and <= 3650, "Scans:AttestationMaxAgeDays", "must be between 1 and 3650", o.Scans.AttestationMaxAgeDays);
+            Check(o.Scans.DriftTolerancePercent is >= 0 and <= 100, "Scans:DriftTolerancePercent", "must be between 0 and 100", o.Scans.DriftTolerancePercent);
             Check(o.Events.AppendMode is "quick" or "rich", "Events:AppendMode", "must be 'quick' or 'rich'", o.Events.AppendMode);
             if (o.Auth.SigningKey is { Length: > 0 } key)
             {
@@ -82,6 +84,15 @@ public sealed class ScanOptions
 
     /// <summary>How long a deployment whose scan failed waits before it is offered to scanners again.</summary>
     public int RetryFailedAfterHours { get; set; } = 24;
+
+    /// <summary>An attestation older than this is leased for a new scan: it speaks of an environment that may be gone.</summary>
+    public int AttestationMaxAgeDays { get; set; } = 90;
+
+    /// <summary>How far a new measurement may fall behind (throughput) or grow past (device memory) the previous one before it is drift.</summary>
+    public double DriftTolerancePercent { get; set; } = 10;
+
+    public TimeSpan AttestationMaxAge => TimeSpan.FromDays(AttestationMaxAgeDays);
+    public double DriftTolerance => DriftTolerancePercent / 100;
 
     public TimeSpan Lease => TimeSpan.FromMinutes(LeaseMinutes);
     public TimeSpan RetryFailedAfter => TimeSpan.FromHours(RetryFailedAfterHours);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Governance.Policies.Evaluation;
@@ -13,6 +14,43 @@ internal static partial class ArtifactJudgement
         if (License(declared.LicenseId, file) is { } license) yield return license;
         if (Lineage(declared.BaseModels, file) is { } lineage) yield return lineage;
     }
+
+    /// <summary>
+    /// <c>attestation-drift</c> (obligation) when the model, measured again, runs slower or takes more device memory than
+    /// the previous measurement by more than the tolerance: the environment under it changed in a way someone must
+    /// look at. Both figures are in the facts.
+    /// </summary>
+    public static Finding? Drift(FootprintDrift drift)
+    {
+        var (before, now) = (drift.Previous, drift.Current);
+        var changes = new List<string>();
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["tolerance"] = Percent(drift.Tolerance),
+            ["previousEnvironment"] = before.Environment, ["environment"] = now.Environment,
+            ["previousScannedAt"] = before.ScannedAt.ToString("O", CultureInfo.InvariantCulture), ["scannedAt"] = now.ScannedAt.ToString("O", CultureInfo.InvariantCulture),
+        };
+        foreach (var (test, then) in before.TokensPerSecond.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            if (!now.TokensPerSecond.TryGetValue(test, out var current) || then <= 0) continue;
+            var drop = (then - current) / then;
+            if (drop <= drift.Tolerance) continue;
+            changes.Add($"{test} fell from {then:0.#} to {current:0.#} tokens/s ({Percent(drop)} slower)");
+            (facts[$"{test}.previous"], facts[$"{test}.current"]) = (Number(then), Number(current));
+        }
+        if (before.DeviceBytes is > 0 and var b && now.DeviceBytes is { } n && (double)(n - b) / b > drift.Tolerance)
+        {
+            changes.Add($"device memory grew from {b / 1048576.0:0} to {n / 1048576.0:0} MiB ({Percent((double)(n - b) / b)} more)");
+            (facts["deviceBytes.previous"], facts["deviceBytes.current"]) = (b.ToString(CultureInfo.InvariantCulture), n.ToString(CultureInfo.InvariantCulture));
+        }
+        return changes.Count == 0 ? null : new Finding(FindingCodes.AttestationDrift, Severity.Obligation, Evaluator.DriftClause,
+            $"Measured again, the model drifted beyond the {Percent(drift.Tolerance)} tolerance: {string.Join("; ", changes)}. " +
+            "Check the scanner host's environment (device, driver, CUDA, llama.cpp build) before relying on these figures.", facts);
+    }
+
+    private static string Percent(double fraction) => fraction.ToString("0.#%", CultureInfo.InvariantCulture);
+
+    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// <c>license-mismatch</c> (blocking) when the artifact names a license other than the declared one, or ships a

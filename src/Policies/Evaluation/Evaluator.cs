@@ -17,6 +17,7 @@ public static partial class Evaluator
     public const string DeniedOriginsClause = "company#denied-origins";
     public const string AttestationClause = "company#attestation-required";
     public const string ScanClause = "scan#artifact";
+    public const string DriftClause = "scan#drift";
 
     public static Assessment Evaluate(EvaluationInput input)
     {
@@ -389,6 +390,8 @@ public static partial class Evaluator
     {
         if (input.Attestation is { HasValidAttestation: true, Artifact: { } file })
             findings.AddRange(ArtifactJudgement.Judge(input.Deployment.Model, file));
+        if (input.Attestation is { HasValidAttestation: true, Drift: { } drift } && ArtifactJudgement.Drift(drift) is { } drifted)
+            findings.Add(drifted);
         foreach (var failure in input.Attestation.ScanFailures ?? [])
             findings.Add(new Finding(failure.Code, Severity.Blocking, ScanClause, failure.Message, failure.Facts));
     }

@@ -39,10 +39,10 @@ internal sealed class ApiClient(HttpClient http, string? token, Retry retry, ILo
     /// (<c>{"environment": {…}}</c>, the predicate's own <see cref="FootprintEnvironment"/>), so the Api can re-lease a
     /// deployment whose attestation was made on another driver, CUDA, llama.cpp build or device.
     /// </summary>
-    public Task<Lease?> LeaseNextAsync(FootprintEnvironment environment, CancellationToken cancellationToken) => retry.RunAsync(async ct =>
+    public Task<Lease?> LeaseNextAsync(FootprintEnvironment environment, string? keyId, CancellationToken cancellationToken) => retry.RunAsync(async ct =>
     {
         using var request = Request(HttpMethod.Post, "scans/lease");
-        request.Content = JsonContent.Create(new LeaseRequest(environment), options: Json);
+        request.Content = JsonContent.Create(new LeaseRequest(environment, keyId), options: Json);
         using var response = await Send(request, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NoContent) return null;
         await ThrowUnlessSuccess(response, ct).ConfigureAwait(false);
@@ -50,7 +50,8 @@ internal sealed class ApiClient(HttpClient http, string? token, Retry retry, ILo
             ?? throw new ApiUnavailableException("POST /scans/lease returned an empty body");
     }, IsTransient, LogRetry("POST /scans/lease"), cancellationToken);
 
-    private sealed record LeaseRequest(FootprintEnvironment Environment);
+    /// <summary>The environment this host measures on, and the key it signs with: the Api re-leases what it attested elsewhere.</summary>
+    private sealed record LeaseRequest(FootprintEnvironment Environment, string? KeyId);
 
     /// <summary>
     /// Posts the envelope. A 409 "replayed" after a retry means an earlier attempt got through even though its answer

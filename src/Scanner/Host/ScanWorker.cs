@@ -35,6 +35,7 @@ internal sealed class ScanWorker(
     ScanPipeline pipeline,
     BenchSettings bench,
     Func<FootprintEnvironment> environment,
+    string keyId,
     TimeSpan pollInterval,
     TimeProvider clock,
     ILogger<ScanWorker> logger) : BackgroundService
@@ -52,6 +53,7 @@ internal sealed class ScanWorker(
             new ScanPipeline(key, clock),
             bench,
             () => EnvironmentProbe.Current(options.Threads),
+            key.KeyId,
             TimeSpan.FromSeconds(Math.Max(1, options.PollSeconds)),
             clock,
             logging.CreateLogger<ScanWorker>());
@@ -97,7 +99,7 @@ internal sealed class ScanWorker(
     public async Task<ScanIteration> RunOnceAsync(CancellationToken cancellationToken)
     {
         // Probed at every lease: a driver or CUDA upgrade under a long-running host is reported with the next request.
-        var lease = await api.LeaseNextAsync(environment(), cancellationToken).ConfigureAwait(false);
+        var lease = await api.LeaseNextAsync(environment(), keyId, cancellationToken).ConfigureAwait(false);
         if (lease is null) return ScanIteration.NoWork;
         var model = lease.Model;
         logger.LogInformation("Leased deployment {DeploymentId} ({Deployment}): {Model} sha256:{Sha256}, lease until {Expires:O}",

@@ -76,6 +76,14 @@ public sealed class FindingCodeTests
         [FindingCodes.ArtifactUnreadable] = new(
             () => Scenario.For("apache-2.0") with { Attestation = ScanFailed(FindingCodes.ArtifactUnreadable) },
             Severity.Blocking, Evaluator.ScanClause),
+        [FindingCodes.AttestationDrift] = new(
+            () => Scenario.For("apache-2.0") with
+            {
+                Attestation = new AttestationFacts(true, Drift: new FootprintDrift(
+                    new MeasuredFootprint(new Dictionary<string, double> { ["tg128"] = 100 }, 1000, "cuda | H100", DateTimeOffset.UnixEpoch),
+                    new MeasuredFootprint(new Dictionary<string, double> { ["tg128"] = 80 }, 1000, "cuda | H100 | new driver", DateTimeOffset.UnixEpoch.AddDays(1)), 0.1)),
+            },
+            Severity.Obligation, Evaluator.DriftClause),
         [FindingCodes.ArchitectureUnsupported] = new(
             () => Scenario.For("llama3.2") with { Attestation = ScanFailed(FindingCodes.ArchitectureUnsupported) },
             Severity.Blocking, Evaluator.ScanClause),

@@ -174,7 +174,7 @@ public sealed class ScanWorkerTests(ModelFolder models) : IClassFixture<ModelFol
             LlamaCppBuild = "v0.5.0 (ggml 0.25.1, commit 0ad4a86, cuda build)", ScannerVersion = "1.0.0",
         };
 
-        Assert.Null(await client.LeaseNextAsync(environment, CancellationToken.None));
+        Assert.Null(await client.LeaseNextAsync(environment, "sha256:abc", CancellationToken.None));
 
         var (method, path, authorization) = Assert.Single(api.Requests);
         Assert.Equal(("POST", "/scans/lease", "Bearer t0ken"), (method, path, authorization));
@@ -184,6 +184,7 @@ public sealed class ScanWorkerTests(ModelFolder models) : IClassFixture<ModelFol
         var sent = json.RootElement.GetProperty("environment");
         Assert.Equal(["backend", "device", "driver", "cudaVersion", "cpu", "threads", "llamaCppBuild", "scannerVersion"], sent.EnumerateObject().Select(p => p.Name));
         Assert.Equal(environment, sent.Deserialize<FootprintEnvironment>(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        Assert.Equal("sha256:abc", json.RootElement.GetProperty("keyId").GetString()); // which host's earlier attestations are now on another environment
     }
 
     [Fact]
@@ -209,12 +210,12 @@ public sealed class ScanWorkerTests(ModelFolder models) : IClassFixture<ModelFol
         var flaky = new ScriptedApi(lease: null) { Failures = [HttpStatusCode.ServiceUnavailable, HttpStatusCode.BadGateway] };
         var client = new ApiClient(new HttpClient(flaky) { BaseAddress = new Uri("http://api.test/") }, "t", new Retry(TimeProvider.System, baseDelay: TimeSpan.FromMilliseconds(1)), NullLogger.Instance);
 
-        Assert.Null(await client.LeaseNextAsync(new FootprintEnvironment(), CancellationToken.None));
+        Assert.Null(await client.LeaseNextAsync(new FootprintEnvironment(), null, CancellationToken.None));
         Assert.Equal(3, flaky.Requests.Count);
 
         var refusing = new ScriptedApi(lease: null) { Failures = [HttpStatusCode.Unauthorized] };
         client = new ApiClient(new HttpClient(refusing) { BaseAddress = new Uri("http://api.test/") }, "t", new Retry(TimeProvider.System, baseDelay: TimeSpan.FromMilliseconds(1)), NullLogger.Instance);
-        var error = await Assert.ThrowsAsync<ApiRefusedException>(() => client.LeaseNextAsync(new FootprintEnvironment(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ApiRefusedException>(() => client.LeaseNextAsync(new FootprintEnvironment(), null, CancellationToken.None));
         Assert.Equal(HttpStatusCode.Unauthorized, error.Status);
         Assert.Single(refusing.Requests);
     }

@@ -46,8 +46,14 @@ public abstract record DeploymentCommand(Guid DeploymentId)
     /// <summary>Something the assessment depends on changed (<see cref="Trigger"/> says what): assess again.</summary>
     public sealed record Reassess(Guid DeploymentId, string Trigger) : DeploymentCommand(DeploymentId);
 
-    /// <summary>A scanner asks for the deployment, to scan it until <see cref="ExpiresAt"/>.</summary>
-    public sealed record LeaseForScan(Guid DeploymentId, Guid LeaseId, DateTimeOffset ExpiresAt, DateTimeOffset RetryFailedAfter) : DeploymentCommand(DeploymentId);
+    /// <summary>
+    /// A scanner asks for the deployment, to scan it until <see cref="ExpiresAt"/>. It says which key it signs with and
+    /// the environment it measures on: an attestation it made on another environment, or one made before
+    /// <see cref="StaleBefore"/>, is due for a new scan.
+    /// </summary>
+    public sealed record LeaseForScan(
+        Guid DeploymentId, Guid LeaseId, DateTimeOffset ExpiresAt, DateTimeOffset RetryFailedAfter, DateTimeOffset StaleBefore,
+        string? KeyId = null, string? Environment = null) : DeploymentCommand(DeploymentId);
 }
 
 public sealed record WaiverGrant(string FindingCode, DateOnly ExpiresOn, string Reason);
@@ -180,14 +186,18 @@ public static class DeploymentDecider
     private static Decision Lease(DeploymentCommand.LeaseForScan c, DeploymentState s, DecisionContext context)
     {
         var why = s.Status != DeploymentStatus.Approved ? $"it is {Naming.Snake(s.Status)}, not approved"
-            : s.HasValidAttestation ? "it has a valid attestation"
+            : s.HasValidAttestation && !NeedsRescan(s, c) ? "it has a valid attestation, recent and of this environment"
             : s.LeaseExpiresAt > context.At ? $"another scanner holds it until {s.LeaseExpiresAt:O}"
             : s.ScanFailedAt > c.RetryFailedAfter ? $"a scan failed at {s.ScanFailedAt:O} and is retried only later"
             : null;
         return why is null
-            ? Decision.Append(new ScanLeased(s.Id, c.LeaseId, c.ExpiresAt, context.By, context.At))
+            ? Decision.Append(new ScanLeased(s.Id, c.LeaseId, c.ExpiresAt, context.By, context.At, c.KeyId, c.Environment))
             : Decision.Refuse(409, "Not available for scanning", $"The deployment can't be leased: {why}.");
     }
+
+    /// <summary>An attestation that is old, or that the leasing scanner made on an environment it no longer has.</summary>
+    public static bool NeedsRescan(DeploymentState s, DeploymentCommand.LeaseForScan c) =>
+        s.Attestation is { } a && (a.ScannedAt < c.StaleBefore || (c.KeyId == a.KeyId && c.Environment is not null && c.Environment != a.Environment));
 
     private static Decision Retired(DeploymentState s, string action) =>
         Decision.Refuse(409, "Deployment retired", $"The deployment was retired; it can't be {action}.");
@@ -223,7 +233,7 @@ public static class DeploymentDecider
 
     private static DeploymentAssessed Assessed(DeploymentState s, DecisionContext context, string trigger, IReadOnlyList<Waiver> waivers)
     {
-        var a = context.Basis.Assess(s.Facts(), s.Evidence(context.Basis.Policies), waivers, context.Today);
+        var a = context.Basis.Assess(s.Facts(), s.Evidence(context.Basis.Policies, context.Basis.DriftTolerance), waivers, context.Today);
         return new DeploymentAssessed(s.Id, a.Verdict, StoredShapes.From(a.Findings), context.Basis.CatalogVersion, trigger, context.Today,
             context.By, context.At, context.Basis.CompanyVersion);
     }

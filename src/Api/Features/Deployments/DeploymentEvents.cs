@@ -46,8 +46,12 @@ public sealed record DeploymentReviewRequired(
 
 public sealed record DeploymentRetired(Guid DeploymentId, string? Reason, Actor By, DateTimeOffset At) : IRecordedEvent;
 
-/// <summary>A scanner took the deployment for scanning until <see cref="ExpiresAt"/>; if it dies, the lease lapses.</summary>
-public sealed record ScanLeased(Guid DeploymentId, Guid LeaseId, DateTimeOffset ExpiresAt, Actor By, DateTimeOffset At) : IRecordedEvent;
+/// <summary>
+/// A scanner took the deployment for scanning until <see cref="ExpiresAt"/>; if it dies, the lease lapses. It said which
+/// key it signs with and the environment it measures on (null before 2026-12).
+/// </summary>
+public sealed record ScanLeased(
+    Guid DeploymentId, Guid LeaseId, DateTimeOffset ExpiresAt, Actor By, DateTimeOffset At, string? KeyId = null, string? Environment = null) : IRecordedEvent;
 
 /// <summary>
 /// A signed attestation was verified and recorded: the digest of the DSSE payload (for replay detection and

@@ -1,6 +1,7 @@
 using Governance.Api.Features.Assessing;
 using Governance.Api.Infrastructure;
 using Marten;
+using Microsoft.Extensions.Options;
 
 namespace Governance.Api.Features.Deployments;
 
@@ -8,7 +9,7 @@ namespace Governance.Api.Features.Deployments;
 /// The one write path of a deployment, used by the REST endpoints and the console alike: load the state (pinned to the
 /// version read), decide (pure), append, save, read the projection back.
 /// </summary>
-public sealed class DeploymentHandler(IDocumentSession session, PolicySet policies, TimeProvider clock)
+public sealed class DeploymentHandler(IDocumentSession session, PolicySet policies, IOptions<GovernanceOptions> options, TimeProvider clock)
 {
     /// <param name="expectedVersion">The version the caller read (If-Match); another one is refused with 409.</param>
     public async Task<Outcome<DeploymentView>> HandleAsync(DeploymentCommand command, long? expectedVersion, Actor by, CancellationToken ct)
@@ -21,7 +22,7 @@ public sealed class DeploymentHandler(IDocumentSession session, PolicySet polici
             return new Refusal(409, "Stale version",
                 $"The deployment is at version {stream.CurrentVersion}, not {expected} as If-Match said. Read it again and retry.");
 
-        var context = new DecisionContext(await AssessmentBasis.LoadAsync(session, policies, ct), by, clock.GetUtcNow());
+        var context = new DecisionContext(await AssessmentBasis.LoadAsync(session, policies, ct, options.Value.Scans), by, clock.GetUtcNow());
         var decision = DeploymentDecider.Decide(command, stream.Aggregate, context);
         if (decision.Refusal is { } refusal) return refusal;
 

@@ -15,7 +15,8 @@ public sealed record AssessmentOnRecord(Verdict Verdict, IReadOnlyList<Finding> 
 /// catalog's texts in force then).
 /// </summary>
 public sealed record AttestationOnRecord(
-    string EnvelopeSha256, string KeyId, DateTimeOffset ScannedAt, ArtifactClaims Claims, IReadOnlyList<FootprintLicenseFile>? LicenseFiles = null);
+    string EnvelopeSha256, string KeyId, DateTimeOffset ScannedAt, ArtifactClaims Claims, IReadOnlyList<FootprintLicenseFile>? LicenseFiles = null,
+    string? Environment = null, MeasuredFootprint? Measured = null);
 
 /// <summary>
 /// A deployment as its decisions see it: the write model, folded from the stream by <see cref="Evolve"/> (pure; Marten's
@@ -47,6 +48,9 @@ public sealed record DeploymentState
 
     public AttestationOnRecord? Attestation { get; init; }
 
+    /// <summary>What the attestation before <see cref="Attestation"/> measured: the baseline drift is judged against.</summary>
+    public MeasuredFootprint? PreviousMeasurement { get; init; }
+
     /// <summary><see cref="Attestation"/> is of the registered artifact and was not withdrawn.</summary>
     public bool HasValidAttestation { get; init; }
 
@@ -66,12 +70,13 @@ public sealed record DeploymentState
     /// What the evaluator gets from the scanners: what a valid attestation's artifact says (its license files identified
     /// among <paramref name="policies"/>' texts), and a failed scan.
     /// </summary>
-    public AttestationFacts Evidence(PolicySet policies) => new(
+    public AttestationFacts Evidence(PolicySet policies, double driftTolerance) => new(
         HasValidAttestation,
         ScanFailure is { } failure ? [failure] : [],
         HasValidAttestation && Attestation is { } a
             ? a.Claims with { LicenseFiles = [.. (a.LicenseFiles ?? []).Select(f => policies.Identify(f, Model.LicenseId))] }
-            : null);
+            : null,
+        Attestation?.Measured is { } now && PreviousMeasurement is { } before ? new FootprintDrift(before, now, driftTolerance) : null);
 
     /// <summary>The state after <paramref name="event"/>. A stream starts from <c>new DeploymentState()</c> and its registration.</summary>
     public DeploymentState Evolve(object @event)
@@ -99,7 +104,9 @@ public sealed record DeploymentState
             ScanLeased e => s with { LeaseExpiresAt = e.ExpiresAt },
             DeploymentAttested e => s with
             {
-                Attestation = new AttestationOnRecord(e.EnvelopeSha256, e.KeyId, e.Predicate.ScannedAt, Claims(e.Predicate), e.Predicate.Metadata?.LicenseFiles),
+                Attestation = new AttestationOnRecord(e.EnvelopeSha256, e.KeyId, e.Predicate.ScannedAt, Claims(e.Predicate), e.Predicate.Metadata?.LicenseFiles,
+                    EnvironmentKey(e.Predicate.Environment), Measured(e.Predicate)),
+                PreviousMeasurement = s.Attestation?.Measured ?? s.PreviousMeasurement,
                 HasValidAttestation = IsOfArtifact(e, s.Model),
                 AttestationDigests = [.. s.AttestationDigests, e.EnvelopeSha256],
                 LeaseExpiresAt = null, ScanFailure = null, ScanFailedAt = null,
@@ -123,6 +130,19 @@ public sealed record DeploymentState
     /// <summary>An attestation counts only for the registered artifact.</summary>
     public static bool IsOfArtifact(DeploymentAttested e, ModelFacts model) =>
         string.Equals(e.Predicate.Artifact.Sha256, model.ArtifactSha256, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// What an attestation is true for, besides the artifact: the device, driver, CUDA and llama.cpp build it was measured
+    /// on. When the scanner that made it reports another, the deployment is scanned again.
+    /// </summary>
+    public static string EnvironmentKey(FootprintEnvironment? e) =>
+        e is null ? "" : string.Join(" | ", e.Backend, e.Device, e.Driver, e.CudaVersion, e.LlamaCppBuild);
+
+    /// <summary>The figures drift is judged on; none for an inspection-only attestation.</summary>
+    public static MeasuredFootprint? Measured(ModelFootprint p) =>
+        !MeasurementKind.IsMeasured(p) || p.Throughput.Count == 0 ? null
+            : new MeasuredFootprint(p.Throughput.Where(t => t.Test is not null).GroupBy(t => t.Test!).ToDictionary(g => g.Key, g => g.Last().MeanTokensPerSecond),
+                p.Footprint?.DeviceBytes?.Measured ?? p.Footprint?.DeviceBytes?.Total, EnvironmentKey(p.Environment), p.ScannedAt);
 
     /// <summary>What the attested file says about its license and lineage, for the evaluator to judge.</summary>
     public static ArtifactClaims Claims(ModelFootprint predicate) =>

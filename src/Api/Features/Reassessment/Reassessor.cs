@@ -4,6 +4,7 @@ using Governance.Api.Infrastructure;
 using JasperFx;
 using Marten;
 using Marten.Linq.MatchesSql;
+using Microsoft.Extensions.Options;
 
 namespace Governance.Api.Features.Reassessment;
 
@@ -13,7 +14,7 @@ namespace Governance.Api.Features.Reassessment;
 /// a race with a concurrent write is redone one deployment at a time, each retried until it lands; the change that
 /// triggered the run never fails. Progress is kept on the run, so a run resumes where it stopped.
 /// </summary>
-public sealed class Reassessor(PolicySet policies, TimeProvider clock, ILogger<Reassessor> log)
+public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> options, TimeProvider clock, ILogger<Reassessor> log)
 {
     public const int BatchSize = 500;
     private const int Attempts = 10;
@@ -51,7 +52,7 @@ public sealed class Reassessor(PolicySet policies, TimeProvider clock, ILogger<R
     {
         if (assessedUnder.Count == 0) return 0;
         AssessmentBasis basis;
-        await using (var query = store.QuerySession()) basis = await AssessmentBasis.LoadAsync(query, policies, ct);
+        await using (var query = store.QuerySession()) basis = await AssessmentBasis.LoadAsync(query, policies, ct, options.Value.Scans);
         var converged = 0;
         foreach (var id in assessedUnder.Where(a => a.Value.Catalog != basis.CatalogVersion || (a.Value.Company ?? -1) < basis.CompanyVersion).Select(a => a.Key))
             if (await OneAsync(store, id, (state, basis) => DeploymentDecider.IsOutdated(state, basis)
@@ -70,7 +71,7 @@ public sealed class Reassessor(PolicySet policies, TimeProvider clock, ILogger<R
         while (true)
         {
             await using var session = store.LightweightSession();
-            var basis = await AssessmentBasis.LoadAsync(session, policies, ct);
+            var basis = await AssessmentBasis.LoadAsync(session, policies, ct, options.Value.Scans);
             if (run.Status == RunStatus.Queued)
             {
                 if (supersededBy?.Invoke(basis) is { } later)
@@ -137,7 +138,7 @@ public sealed class Reassessor(PolicySet policies, TimeProvider clock, ILogger<R
             await using var session = store.LightweightSession();
             var stream = await session.Events.FetchForWriting<DeploymentState>(id, ct);
             if (stream.Aggregate is not { } state) return null;
-            var basis = await AssessmentBasis.LoadAsync(session, policies, ct);
+            var basis = await AssessmentBasis.LoadAsync(session, policies, ct, options.Value.Scans);
             if (command(state, basis) is not { } next) return null;
             var decision = DeploymentDecider.Decide(next, state, new DecisionContext(basis, Actor.System, clock.GetUtcNow()));
             if (decision.Events.Count == 0) return decision;

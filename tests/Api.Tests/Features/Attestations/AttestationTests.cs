@@ -212,3 +212,65 @@ public sealed class ScanFailureTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Contains(bad.Json["errors"]!.AsArray(), e => (string?)e!["name"] == "code");
     }
 }
+
+/// <summary>An attestation is true for one environment: when the scanner's changes, the deployment is scanned again and a slower result is drift.</summary>
+public sealed class DriftTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private static object Environment(string driver) => new { backend = "cuda", device = "NVIDIA H200", driver, cudaVersion = "13.0", llamaCppBuild = "v0.5.0", threads = 16 };
+
+    private static object Envelope(ECDsa key, string keyId, string deploymentId, DateTimeOffset scannedAt, double tg, string driver)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["_type"] = "https://in-toto.io/Statement/v1",
+            ["subject"] = new[] { new { name = "m.gguf", digest = new { sha256 = Requests.Sha } } },
+            ["predicateType"] = "urn:governance:model-footprint:v1",
+            ["predicate"] = new
+            {
+                deploymentId, scannedAt,
+                artifact = new { name = "m.gguf", sizeBytes = 10L, sha256 = Requests.Sha },
+                metadata = new { architecture = "llama", license = "llama3.1" },
+                footprint = new { deviceBytes = new { total = 6L << 30 } },
+                throughput = new[] { new { test = "tg128", nGen = 128, repetitions = 5, meanTokensPerSecond = tg } },
+                environment = Environment(driver),
+            },
+        });
+        var pae = Encoding.UTF8.GetBytes($"DSSEv1 28 application/vnd.in-toto+json {payload.Length} ").Concat(payload).ToArray();
+        return new
+        {
+            payloadType = "application/vnd.in-toto+json", payload = Convert.ToBase64String(payload),
+            signatures = new[] { new { keyid = keyId, sig = Convert.ToBase64String(key.SignData(pae, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)) } },
+        };
+    }
+
+    [Fact]
+    public async Task a_scanner_on_a_new_driver_re_leases_what_it_attested_and_a_slower_second_attestation_is_drift()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var keyId = (string)(await api.Post("/scanners", "admin", new { name = "drifting", publicKey = key.ExportSubjectPublicKeyInfoPem() })).Json["keyId"]!;
+        var id = (string)(await api.Post("/deployments", "architect", Requests.Deployment(name: "drift"))).Json["id"]!;
+        Assert.Equal(200, (await api.Post($"/deployments/{id}/decision", "legal", new { decision = "approve", justification = "ok" })).Status);
+
+        async Task<string?> Lease(string driver)
+        {
+            for (var next = await api.Post("/scans/lease", "scanner", new { keyId, environment = Environment(driver) }); next.Status == 200;
+                 next = await api.Post("/scans/lease", "scanner", new { keyId, environment = Environment(driver) }))
+                if ((string?)next.Json["deploymentId"] == id) return id;
+            return null;
+        }
+
+        Assert.Equal(id, await Lease("580.95"));
+        Assert.Equal(201, (await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(key, keyId, id, api.Clock.GetUtcNow(), 140, "580.95"))).Status);
+        api.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Null(await Lease("580.95")); // the same environment: nothing to scan again
+
+        Assert.Equal(id, await Lease("590.10")); // the driver changed under the scanner
+        var second = await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(key, keyId, id, api.Clock.GetUtcNow(), 100, "590.10"));
+        Assert.Equal(201, second.Status);
+        var drift = second.Json["assessment"]!["findings"]!.AsArray().Single(f => (string?)f!["code"] == "attestation-drift")!;
+        Assert.Equal(("obligation", "140", "100"), ((string?)drift["severity"], (string?)drift["facts"]!["tg128.previous"], (string?)drift["facts"]!["tg128.current"]));
+        Assert.Equal("review_required", (string?)second.Json["status"]);
+        var trail = (await api.Get($"/deployments/{id}/events", "auditor")).Json["events"]!.AsArray();
+        Assert.Equal(2, trail.Count(e => (string?)e!["type"] == "scan_leased" && (string?)e["data"]!["keyId"] == keyId));
+    }
+}

@@ -144,14 +144,19 @@ public sealed class DeploymentDeciderTests : IDisposable
 
     // RecordAttestation
 
+    private static readonly FootprintEnvironment H200 = new() { Backend = "cuda", Device = "NVIDIA H200", Driver = "580.95", CudaVersion = "13.0", LlamaCppBuild = "v0.5.0" };
+
     private DeploymentCommand Attestation(string subjectSha256, DateTimeOffset scannedAt, Guid? deployment = null, bool revoked = false, string? license = "llama3.1",
-        ModelFootprint? predicate = null)
+        ModelFootprint? predicate = null, double tg = 140, FootprintEnvironment? environment = null)
     {
         var footprint = predicate ?? new ModelFootprint
         {
             DeploymentId = deployment ?? Id, ScannedAt = scannedAt,
             Artifact = new FootprintArtifact { Name = "m.gguf", SizeBytes = 10, Sha256 = subjectSha256 },
             Metadata = new FootprintMetadata { Architecture = "llama", License = license },
+            Throughput = [new ThroughputTest { Test = "tg128", NGen = 128, Repetitions = 5, MeanTokensPerSecond = tg }],
+            Footprint = new FootprintMeasurement { DeviceBytes = new DeviceBytes { Total = 6L << 30 } },
+            Environment = environment ?? H200,
         };
         var envelope = Dsse.Sign(Dsse.StatementFor("m.gguf", subjectSha256, footprint), _key);
         var key = new TrustedKey(Dsse.KeyIdOf(_key.ExportSubjectPublicKeyInfo()), _key.ExportSubjectPublicKeyInfo(), revoked);
@@ -315,7 +320,8 @@ public sealed class DeploymentDeciderTests : IDisposable
 
     // LeaseForScan
 
-    private static LeaseForScan Lease(DateTimeOffset? at = null) => new(Id, Guid.NewGuid(), (at ?? Now).AddMinutes(30), (at ?? Now).AddHours(-24));
+    private static LeaseForScan Lease(DateTimeOffset? at = null, string? keyId = null, string? environment = null) =>
+        new(Id, Guid.NewGuid(), (at ?? Now).AddMinutes(30), (at ?? Now).AddHours(-24), (at ?? Now).AddDays(-90), keyId, environment);
 
     [Fact]
     public void an_approved_deployment_without_attestation_is_leased() =>
@@ -337,6 +343,48 @@ public sealed class DeploymentDeciderTests : IDisposable
     public void a_deployment_with_a_valid_attestation_is_not_leased() =>
         Assert.Contains("valid attestation", Refused(When([.. Approved(), .. When(Approved(), Attestation(Sha, Now), As(Scanner)).Events], Lease(), As(Scanner)),
             409, "Not available for scanning").Detail);
+
+    private string KeyId => Governance.Attestations.Dsse.KeyIdOf(_key.ExportSubjectPublicKeyInfo());
+
+    [Fact]
+    public void an_attestation_older_than_the_maximum_age_is_leased_for_a_new_scan()
+    {
+        var attested = Approved().Concat(When(Approved(), Attestation(Sha, Now), As(Scanner)).Events).ToList();
+        var later = Now.AddDays(91);
+        Then(When(attested, Lease(later), As(Scanner, later)), typeof(ScanLeased));
+        Refused(When(attested, Lease(Now.AddDays(89)), As(Scanner, Now.AddDays(89))), 409, "Not available for scanning");
+    }
+
+    [Fact]
+    public void the_scanner_that_attested_reporting_another_environment_leases_the_deployment_again()
+    {
+        var attested = Approved().Concat(When(Approved(), Attestation(Sha, Now), As(Scanner)).Events).ToList();
+        var newDriver = DeploymentState.EnvironmentKey(H200 with { Driver = "590.10" });
+
+        var leased = (ScanLeased)Then(When(attested, Lease(keyId: KeyId, environment: newDriver), As(Scanner)), typeof(ScanLeased))[0];
+        Assert.Equal((KeyId, newDriver), (leased.KeyId, leased.Environment));
+        Refused(When(attested, Lease(keyId: KeyId, environment: DeploymentState.EnvironmentKey(H200)), As(Scanner)), 409, "Not available for scanning");
+        Refused(When(attested, Lease(keyId: "sha256:another-scanner", environment: newDriver), As(Scanner)), 409, "Not available for scanning");
+    }
+
+    [Fact]
+    public void a_second_attestation_slower_beyond_the_tolerance_is_drift_with_both_figures()
+    {
+        var first = Approved().Concat(When(Approved(), Attestation(Sha, Now), As(Scanner)).Events).ToList();
+
+        var events = Then(When(first, Attestation(Sha, Now.AddMinutes(1), tg: 120, environment: H200 with { Driver = "590.10" }), As(Scanner, Now.AddMinutes(1))),
+            typeof(DeploymentAttested), typeof(DeploymentAssessed), typeof(DeploymentReviewRequired));
+        var drift = ((DeploymentAssessed)events[1]).Findings.Single(f => f.Code == FindingCodes.AttestationDrift);
+        Assert.Equal(Severity.Obligation, drift.Severity);
+        Assert.Equal(("140", "120"), (drift.Facts["tg128.previous"], drift.Facts["tg128.current"]));
+        Assert.Contains("590.10", drift.Facts["environment"]);
+    }
+
+    [Fact]
+    public void a_second_attestation_within_the_tolerance_is_no_drift() =>
+        Assert.DoesNotContain(((DeploymentAssessed?)When(Approved().Concat(When(Approved(), Attestation(Sha, Now), As(Scanner)).Events), Attestation(Sha, Now.AddMinutes(1), tg: 130),
+                As(Scanner, Now.AddMinutes(1))).Events.OfType<DeploymentAssessed>().SingleOrDefault())?.Findings ?? [],
+            f => f.Code == FindingCodes.AttestationDrift);
 
     [Fact]
     public void a_deployment_whose_scan_failed_is_leased_again_only_after_the_pause()

@@ -23,7 +23,8 @@ public sealed class Endpoint(IDocumentStore store, PolicySet policies, IOptions<
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        if (await Lease.Endpoint.LeaseNextAsync(store, policies, options.Value.Scans, clock, Actor.From(User), ct) is { } lease) await Send.OkAsync(lease, ct);
+        if (await Lease.Endpoint.LeaseNextAsync(store, policies, options, clock, Actor.From(User), new Lease.Endpoint.ScannerAsking(null, null), ct) is { } lease)
+            await Send.OkAsync(lease, ct);
         else await Send.NoContentAsync(ct);
     }
 }

@@ -29,6 +29,8 @@ public static class MartenSetup
         options.Projections.Snapshot<ScannerState>(SnapshotLifecycle.Inline);
         options.Projections.Snapshot<Features.Reassessment.CalendarState>(SnapshotLifecycle.Inline);
         options.Schema.For<Features.Reassessment.ReassessmentRun>().Index(r => r.QueuedAt);
+        options.Schema.For<DeploymentCheckpoint>().Duplicate(c => c.StreamId).Duplicate(c => c.Timestamp);
+        options.Events.Subscribe(new DeploymentCheckpoints());
         options.Projections.Snapshot<Features.Reports.ReportView>(SnapshotLifecycle.Inline);
         options.Schema.For<Features.Reports.ReportView>().Index(r => r.Sha256);
         // Columns (and indexes) of their own for what lists filter and order by, and what the background work looks up,

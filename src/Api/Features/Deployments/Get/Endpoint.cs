@@ -26,7 +26,7 @@ public sealed class Endpoint(IQuerySession session) : Endpoint<Request, Deployme
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var view = req.AsOf is { } asOf
-            ? await session.Events.AggregateStreamAsync<DeploymentView>(req.Id, timestamp: asOf.ToUniversalTime(), token: ct)
+            ? await DeploymentHistory.AsOfAsync(session, req.Id, asOf.ToUniversalTime(), ct)
             : await session.LoadAsync<DeploymentView>(req.Id, ct);
         if (view is null)
         {

@@ -27,7 +27,7 @@ public sealed record DeploymentReportModel(
         IQuerySession session, PolicySet policies, Guid id, DateTimeOffset? asOf, Guid reportId, DateTimeOffset issuedAt, Actor issuedBy,
         CancellationToken ct)
     {
-        var deployment = await session.Events.AggregateStreamAsync<DeploymentView>(id, timestamp: asOf, token: ct);
+        var deployment = asOf is { } instant ? await DeploymentHistory.AsOfAsync(session, id, instant, ct) : await session.LoadAsync<DeploymentView>(id, ct);
         if (deployment is null) return null;
         var events = await session.Events.FetchStreamAsync(id, timestamp: asOf, token: ct);
         var company = await session.Events.AggregateStreamAsync<CompanyState>(CompanyState.StreamId, timestamp: asOf, token: ct) ?? new CompanyState();

@@ -64,7 +64,9 @@ public sealed record TableColumn(string Header, float Width = 1, bool Fixed = fa
         new(header, points, true, align, style);
 }
 
-public sealed record Table(IReadOnlyList<TableColumn> Columns, IReadOnlyList<IReadOnlyList<string>> Rows, bool Zebra = true) : Block
+/// <param name="Rows">Read once per layout pass (twice per render), one row at a time: a list, or a <see cref="RowSpool"/>
+/// for tables too long to hold.</param>
+public sealed record Table(IReadOnlyList<TableColumn> Columns, IEnumerable<IReadOnlyList<string>> Rows, bool Zebra = true) : Block
 {
     internal override void Layout(Flow flow)
     {

@@ -8,30 +8,35 @@ public enum OpKind { Text, Fill, Line }
 public readonly record struct Op(OpKind Kind, float X, float Y, float X2, float Y2, SKColor Color, string? Text = null, TextStyle? Style = null, float Thickness = 0);
 
 /// <summary>
-/// The layout cursor: blocks ask it for room, it starts a new page when there is none and collects each page's ops.
+/// The layout cursor: blocks ask it for room, it starts a new page when there is none and collects the current
+/// page's ops. A finished page is handed to the flow's owner and forgotten, so a document of any length holds one page.
 /// A band flow (header, footer) never breaks; it only measures and collects.
 /// </summary>
 public sealed class Flow
 {
     readonly Func<int, (float Top, float Bottom)>? contentArea;
+    readonly Action<List<Op>>? finished;
     float top;
 
-    /// <summary>A paginating flow; <paramref name="contentArea"/> gives the top and bottom of page n's body (0-based).</summary>
-    public Flow(FontSet fonts, float left, float width, Func<int, (float Top, float Bottom)> contentArea)
-        : this(fonts, left, width, 0, float.MaxValue, contentArea) { }
+    /// <summary>
+    /// A paginating flow; <paramref name="contentArea"/> gives the top and bottom of page n's body (0-based),
+    /// <paramref name="finished"/> receives each page's ops once nothing more is drawn on it.
+    /// </summary>
+    public Flow(FontSet fonts, float left, float width, Func<int, (float Top, float Bottom)> contentArea, Action<List<Op>> finished)
+        : this(fonts, left, width, 0, float.MaxValue, contentArea, finished) { }
 
     /// <summary>A band flow: one page, no breaks.</summary>
     public Flow(FontSet fonts, float left, float width, float top, float bottom = float.MaxValue)
-        : this(fonts, left, width, top, bottom, null) { }
+        : this(fonts, left, width, top, bottom, null, null) { }
 
-    Flow(FontSet fonts, float left, float width, float top, float bottom, Func<int, (float Top, float Bottom)>? contentArea)
+    Flow(FontSet fonts, float left, float width, float top, float bottom, Func<int, (float Top, float Bottom)>? contentArea, Action<List<Op>>? finished)
     {
         Fonts = fonts;
         Left = left;
         Width = width;
         this.contentArea = contentArea;
+        this.finished = finished;
         (this.top, Bottom, Y) = (top, bottom, top);
-        Pages.Add([]);
         if (contentArea is not null) StartPage();
     }
 
@@ -41,8 +46,9 @@ public sealed class Flow
     public float Right => Left + Width;
     public float Y { get; set; }
     public float Bottom { get; private set; }
-    public List<List<Op>> Pages { get; } = [];
-    public List<Op> Page => Pages[^1];
+    /// <summary>Pages begun so far, the current one included.</summary>
+    public int PageCount { get; private set; } = 1;
+    public List<Op> Page { get; private set; } = [];
     public float Top => top;
     public float Remaining => Bottom - Y;
     public float PageHeight => Bottom - top;
@@ -59,8 +65,17 @@ public sealed class Flow
     public void NewPage()
     {
         if (contentArea is null) return;
-        Pages.Add([]);
+        finished?.Invoke(Page);
+        Page = [];
+        PageCount++;
         StartPage();
+    }
+
+    /// <summary>Hands over the last page; the flow takes nothing more after this.</summary>
+    public void Finish()
+    {
+        finished?.Invoke(Page);
+        Page = [];
     }
 
     /// <summary>Vertical gap between blocks; swallowed at the top of a page so pages don't start with white space.</summary>
@@ -71,7 +86,7 @@ public sealed class Flow
 
     void StartPage()
     {
-        (top, Bottom) = contentArea!(Pages.Count - 1);
+        (top, Bottom) = contentArea!(PageCount - 1);
         Y = top;
     }
 

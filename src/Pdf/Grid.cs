@@ -20,7 +20,7 @@ public sealed class Grid(Flow flow, float[] widths, TextAlign[] aligns, TextStyl
     public bool Zebra { get; init; }
     public bool RowRules { get; init; } = true;
 
-    public void Layout(IReadOnlyList<string>? headers, IReadOnlyList<IReadOnlyList<string>> rows)
+    public void Layout(IReadOnlyList<string>? headers, IEnumerable<IReadOnlyList<string>> rows)
     {
         if (headers is not null)
         {
@@ -29,9 +29,10 @@ public sealed class Grid(Flow flow, float[] widths, TextAlign[] aligns, TextStyl
             headerHeight = Height(header, new int[header.Length]) + 2 * PadY;
         }
         var started = false;
-        for (var r = 0; r < rows.Count; r++)
+        var r = 0;
+        foreach (var row in rows)
         {
-            var cells = Wrap(rows[r], c => styles[c]);
+            var cells = Wrap(row, c => styles[c]);
             var next = new int[cells.Length];
             shift = FirstBaselines(cells);
             if (!started)
@@ -42,7 +43,7 @@ public sealed class Grid(Flow flow, float[] widths, TextAlign[] aligns, TextStyl
                 DrawHeader();
                 started = true;
             }
-            Row(cells, next, r);
+            Row(cells, next, r++);
         }
         if (!started) { flow.Ensure(headerHeight); DrawHeader(); }
     }

@@ -3,8 +3,8 @@ using SkiaSharp;
 namespace Governance.Pdf;
 
 /// <summary>
-/// Collects a report's blocks and page furniture and renders them in two passes: layout decides every page
-/// (so the page count is known), then each page is drawn with its header and footer ("Page x of y").
+/// Collects a report's blocks and page furniture and renders them in two passes: the first counts the pages, the
+/// second draws each page with its header and footer ("Page x of y") as soon as it is laid out.
 /// </summary>
 public sealed class PdfDocumentBuilder
 {
@@ -28,50 +28,65 @@ public sealed class PdfDocumentBuilder
 
     public PdfDocumentBuilder Add(params IEnumerable<Block> blocks) { content.AddRange(blocks); return this; }
 
-    public static void Render(IReportDocument report, Stream output, FontSet? fonts = null)
+    /// <returns>The number of pages.</returns>
+    public static int Render(IReportDocument report, Stream output, FontSet? fonts = null)
     {
         var builder = new PdfDocumentBuilder();
         report.Compose(builder);
-        builder.Render(output, report.Metadata, fonts ?? FontSet.Load());
+        return builder.Render(output, report.Metadata, fonts ?? FontSet.Load());
     }
 
-    public void Render(Stream output, PdfMetadata metadata, FontSet fonts)
+    /// <summary>
+    /// Lays the content out twice: once to count the pages, then again drawing each page as it is finished, so no
+    /// more than one page of drawing ops is ever held. Blocks are therefore laid out twice and must read the same
+    /// both times (a <see cref="Table"/> over a <see cref="RowSpool"/> re-reads its file). Skia writes into a
+    /// temporary file, which <see cref="PdfFixups"/> patches before the bytes are copied to <paramref name="output"/>.
+    /// </summary>
+    /// <returns>The number of pages.</returns>
+    public int Render(Stream output, PdfMetadata metadata, FontSet fonts)
     {
-        var pages = Layout(fonts);
-        using var buffer = new MemoryStream();
-        using (var document = SKDocument.CreatePdf(buffer, ToSkia(metadata)))
+        var total = Layout(fonts, _ => { });
+        using var raw = new FileStream(Path.Combine(Path.GetTempPath(), $"governance-{Guid.NewGuid():N}.pdf"), FileMode.CreateNew,
+            FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        using (var document = SKDocument.CreatePdf(raw, ToSkia(metadata)))
         using (var painter = new Painter(fonts))
         {
-            for (var p = 0; p < pages.Count; p++)
+            var number = 0;
+            var drawn = Layout(fonts, ops =>
             {
-                var info = new PageInfo(p + 1, pages.Count);
+                var info = new PageInfo(++number, total);
                 var canvas = document.BeginPage(PageSize.Width, PageSize.Height);
                 if (header is not null) painter.Draw(canvas, Band(fonts, header(info), MarginY).Ops);
-                painter.Draw(canvas, pages[p]);
+                painter.Draw(canvas, ops);
                 if (footer is not null)
                 {
                     var blocks = footer(info).ToList();
                     painter.Draw(canvas, Band(fonts, blocks, PageSize.Height - MarginY - Band(fonts, blocks, 0).Height).Ops);
                 }
                 document.EndPage();
-            }
+            });
+            if (drawn != total) throw new InvalidOperationException($"The layout changed between passes ({total} pages, then {drawn}): a block read different content twice.");
             document.Close();
         }
-        PdfFixups.Write(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), metadata, output);
+        raw.Flush();
+        PdfFixups.Write(raw, metadata, output);
+        return total;
     }
 
-    internal List<List<Op>> Layout(FontSet fonts)
+    /// <summary>Lays the content out, handing each finished page's ops to <paramref name="page"/>; returns the page count.</summary>
+    internal int Layout(FontSet fonts, Action<List<Op>> page)
     {
         var width = PageSize.Width - 2 * MarginX;
-        var flow = new Flow(fonts, MarginX, width, page =>
+        var flow = new Flow(fonts, MarginX, width, n =>
         {
-            var info = new PageInfo(page + 1, page + 1);
+            var info = new PageInfo(n + 1, n + 1);
             var top = MarginY + (header is null ? 0 : Band(fonts, header(info), 0).Height + BandGap);
             var bottom = PageSize.Height - MarginY - (footer is null ? 0 : Band(fonts, footer(info), 0).Height + BandGap);
             return (top, bottom);
-        });
+        }, page);
         foreach (var block in content) block.Layout(flow);
-        return flow.Pages;
+        flow.Finish();
+        return flow.PageCount;
     }
 
     (List<Op> Ops, float Height) Band(FontSet fonts, IEnumerable<Block> blocks, float top)

@@ -13,7 +13,7 @@ using JasperFx.Events;
 namespace Governance.Benchmarks;
 
 /// <summary>
-/// Pages per second for the deployment report with a long audit trail and for a 500-deployment portfolio, rendered
+/// Pages per second for the deployment report with a long audit trail and for a portfolio (500 deployments, or --portfolio N), rendered
 /// from in-memory read models (the database is not what is measured), with peak memory.
 /// </summary>
 public static class ReportRate
@@ -32,6 +32,7 @@ public static class ReportRate
         var registered = new DeploymentRegistered(id, "Support assistant (EU)", StoredModel.From(input.Deployment.Model), StoredUsage.From(input.Deployment.Usage), by, start);
         var view = DeploymentView.Create(registered);
         var events = new List<IEvent> { Wrap(registered, 1, start) };
+        var size = args.SkipWhile(a => a != "--portfolio").Skip(1).FirstOrDefault() is { } p && int.TryParse(p, out var k) ? k : 500;
         for (var v = 2; v <= 600; v++)
         {
             var at = start.AddHours(v);
@@ -45,20 +46,22 @@ public static class ReportRate
         }
         view.Version = 600;
         var company = new CompanyState { Name = "Acme GmbH", Domicile = "DE", Usage = [.. input.Company.Usage] };
-        var deploymentModel = new DeploymentReportModel(Guid.CreateVersion7(), start.AddDays(40), by, start.AddDays(40), view, events,
+        using var deploymentModel = new DeploymentReportModel(Guid.CreateVersion7(), start.AddDays(40), by, start.AddDays(40), view,
             catalog.Find("llama3.1"), catalog.Version, company, input.Rules, true, null);
+        foreach (var e in events) deploymentModel.Add(e);
 
-        var portfolio = Enumerable.Range(0, 500).Select(i =>
+        // The portfolio model is filled the way the endpoint fills it from the database: one deployment at a time.
+        using var portfolioModel = new PortfolioReportModel(Guid.CreateVersion7(), start.AddDays(40), by, "Acme GmbH");
+        for (var i = 0; i < size; i++)
         {
-            var d = DeploymentView.Create(registered with { DeploymentId = Guid.CreateVersion7(), Name = $"Product line {i:D3}" });
+            var d = DeploymentView.Create(registered with { DeploymentId = Guid.CreateVersion7(), Name = $"Product line {i:D6}" });
             d.Apply(new DeploymentAssessed(d.Id, assessment.Verdict, StoredShapes.From(assessment.Findings), catalog.Version, "registered", DateOnly.FromDateTime(start.UtcDateTime), by, start));
-            return d;
-        }).ToList();
-        var portfolioModel = new PortfolioReportModel(Guid.CreateVersion7(), start.AddDays(40), by, "Acme GmbH", portfolio);
+            portfolioModel.Add(d);
+        }
 
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd}; {rounds} rounds each after 3 warm-up renders");
         Measure("deployment report, 600-event audit trail", () => new DeploymentReportDocument(deploymentModel), rounds);
-        Measure("portfolio report, 500 deployments", () => new PortfolioReportDocument(portfolioModel), rounds);
+        Measure($"portfolio report, {size:N0} deployments", () => new PortfolioReportDocument(portfolioModel), rounds);
         Console.WriteLine($"peak working set of the process: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):0} MiB");
         return 0;
     }
@@ -90,10 +93,9 @@ public static class ReportRate
 
     private static (int Pages, long Bytes) Render(IReportDocument document)
     {
-        using var buffer = new MemoryStream();
-        PdfDocumentBuilder.Render(document, buffer);
-        var text = System.Text.Encoding.Latin1.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        var pages = System.Text.RegularExpressions.Regex.Count(text, @"/Type /Page\b(?!s)");
-        return (pages, buffer.Length);
+        using var file = new FileStream(Path.Combine(Path.GetTempPath(), $"governance-bench-{Guid.NewGuid():N}.pdf"), FileMode.CreateNew,
+            FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        var pages = PdfDocumentBuilder.Render(document, file);
+        return (pages, file.Length);
     }
 }

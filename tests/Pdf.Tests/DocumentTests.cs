@@ -78,7 +78,7 @@ public sealed class DocumentTests
             "xref\ntrailer\n<</Size 12\n/Root 7 0 R\n/ID [(j?\\2778CL<\\371]) (j?\\2778CL<\\371])]>>\nstartxref\n42\n%%EOF");
         using var output = new MemoryStream();
 
-        PdfFixups.Write(pdf, Pdfs.Metadata(), output);
+        PdfFixups.Write(new MemoryStream(pdf), Pdfs.Metadata(), output);
 
         var text = Encoding.Latin1.GetString(output.ToArray());
         var hex = System.Text.RegularExpressions.Regex.Match(text, @"/ID \[<([0-9A-F]{32})> <\1>\]>>\nstartxref\n42\n%%EOF$").Groups[1].Value;
@@ -102,7 +102,7 @@ public sealed class DocumentTests
         var pdf = Encoding.ASCII.GetBytes("/CreationDate (D:20260314092653+20'00')\n/ModDate (D:20260314092653-13'00')\n");
         using var output = new MemoryStream();
 
-        PdfFixups.Write(pdf, Pdfs.Metadata(pdfA: false), output);
+        PdfFixups.Write(new MemoryStream(pdf), Pdfs.Metadata(pdfA: false), output);
 
         Assert.Equal("/CreationDate (D:20260314092653+00'00')\n/ModDate (D:20260314092653+00'00')\n", Encoding.ASCII.GetString(output.ToArray()));
     }

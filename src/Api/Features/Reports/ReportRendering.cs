@@ -30,45 +30,42 @@ public sealed class ReportRendering(IOptions<GovernanceOptions> options, ILogger
         }
     }
 
-    internal async Task<(byte[] Pdf, ReportIssued Issued)> IssueAsync(
+    /// <summary>
+    /// Renders into a temporary file (deleted when the returned stream is disposed), hashes it, records the issue, and
+    /// returns the file positioned at its start: nothing of the report is held in memory, whatever its length.
+    /// </summary>
+    internal async Task<(FileStream Pdf, ReportIssued Issued)> IssueAsync(
         IDocumentSession session, IReportDocument document, Guid reportId, string kind, Guid? deploymentId, DateTimeOffset asOf,
         Actor by, DateTimeOffset at, CancellationToken ct)
     {
-        byte[] pdf;
         var fonts = FontSet.Load(FontsDir);
-        await _gate.WaitAsync(ct);
+        var pdf = new FileStream(Path.Combine(Path.GetTempPath(), $"governance-report-{reportId:N}.pdf"), FileMode.CreateNew,
+            FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
         try
         {
-            pdf = await Task.Run(() =>
+            int pages;
+            await _gate.WaitAsync(ct);
+            try
             {
-                using var buffer = new MemoryStream();
-                PdfDocumentBuilder.Render(document, buffer, fonts);
-                return buffer.ToArray();
-            }, ct);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+                pages = await Task.Run(() => PdfDocumentBuilder.Render(document, pdf, fonts), ct);
+            }
+            finally
+            {
+                _gate.Release();
+            }
 
-        var issued = new ReportIssued(reportId, kind, deploymentId, Convert.ToHexStringLower(SHA256.HashData(pdf)), asOf, CountPages(pdf), pdf.Length, by, at);
-        session.Events.StartStream<ReportView>(reportId, issued);
-        await session.SaveChangesAsync(ct);
-        return (pdf, issued);
-    }
-
-    /// <summary>Counts "/Type /Page" objects: enough for the ledger entry, and no PDF parser needed on the server.</summary>
-    private static int CountPages(byte[] pdf)
-    {
-        ReadOnlySpan<byte> marker = "/Type /Page"u8;
-        var count = 0;
-        var span = pdf.AsSpan();
-        for (var i = span.IndexOf(marker); i >= 0; i = span.IndexOf(marker))
-        {
-            var after = i + marker.Length;
-            if (after >= span.Length || span[after] != (byte)'s') count++;
-            span = span[after..];
+            pdf.Position = 0;
+            var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(pdf, ct));
+            var issued = new ReportIssued(reportId, kind, deploymentId, sha256, asOf, pages, pdf.Length, by, at);
+            session.Events.StartStream<ReportView>(reportId, issued);
+            await session.SaveChangesAsync(ct);
+            pdf.Position = 0;
+            return (pdf, issued);
         }
-        return count;
+        catch
+        {
+            await pdf.DisposeAsync();
+            throw;
+        }
     }
 }

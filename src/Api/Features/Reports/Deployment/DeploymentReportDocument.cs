@@ -252,22 +252,16 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
 
     private IEnumerable<Block> History()
     {
-        var decisions = m.Events.Where(e => e.Data is DeploymentApproved or DeploymentRejected or DeploymentReviewRequired or WaiverLapsed or DeploymentRetired).ToList();
         yield return new Heading("Decision history");
-        yield return decisions.Count == 0
+        yield return m.Decisions.Count == 0
             ? new Paragraph("No decision was taken by this instant.")
-            : new Table(
-                [TableColumn.Constant("Time (UTC)", 104), TableColumn.Relative("By", 1.3f), TableColumn.Relative("Decision", 4)],
-                decisions.Select(e => (IReadOnlyList<string>)[Cell(e.Timestamp), ActorOf(e.Data), EventSummary.Of(e.Data)]).ToList());
+            : new Table([TableColumn.Constant("Time (UTC)", 104), TableColumn.Relative("By", 1.3f), TableColumn.Relative("Decision", 4)], m.Decisions);
 
         yield return new Heading("Audit trail");
-        yield return new Paragraph($"Every event of the deployment's stream up to {Time(m.AsOf)}, oldest first ({m.Events.Count} events).");
+        yield return new Paragraph($"Every event of the deployment's stream up to {Time(m.AsOf)}, oldest first ({m.Trail.Count} events).");
         yield return new Table(
             [TableColumn.Constant("#", 24, TextAlign.Right), TableColumn.Constant("Time (UTC)", 104), TableColumn.Relative("Actor", 1), TableColumn.Constant("Event", 124), TableColumn.Relative("Summary", 2.6f)],
-            m.Events.Select(e => (IReadOnlyList<string>)
-            [
-                e.Version.ToString(Inv), Cell(e.Timestamp), ActorOf(e.Data), e.EventTypeName, EventSummary.Of(e.Data),
-            ]).ToList());
+            m.Trail);
     }
 
     private IEnumerable<Block> Verification()
@@ -280,11 +274,6 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
                                    "Alternatively compute the digest yourself (sha256sum report.pdf) and ask Governance's auditors to compare it with the ledger " +
                                    "entry for this report id. A copy that differs by a single byte does not verify.");
     }
-
-    private static string ActorOf(object data) => data is IRecordedEvent r ? $"{r.By.Name} ({r.By.Role})" : "Governance (system)";
-
-    /// <summary>Table cells say UTC in the column header, so the time fits on one line.</summary>
-    private static string Cell(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Inv);
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Inv) + " UTC";
 

@@ -29,7 +29,7 @@ public sealed class Endpoint(IDocumentSession session, PolicySet policies, Repor
         var (now, by, reportId) = (clock.GetUtcNow(), Actor.From(User), Guid.CreateVersion7());
         // Without asOf the report describes the present: every event recorded so far. An asOf in the future is the present too.
         var asOf = req.AsOf is { } requested && requested < now ? requested.ToUniversalTime() : (DateTimeOffset?)null;
-        var model = await DeploymentReportModel.LoadAsync(session, policies, req.Id, asOf, reportId, now, by, ct);
+        using var model = await DeploymentReportModel.LoadAsync(session, policies, req.Id, asOf, reportId, now, by, ct);
         if (model is null)
         {
             await Send.ResultAsync(Problem.Of(404, "Deployment not found", req.AsOf is null
@@ -38,8 +38,11 @@ public sealed class Endpoint(IDocumentSession session, PolicySet policies, Repor
             return;
         }
         var (pdf, issued) = await rendering.IssueAsync(session, new DeploymentReportDocument(model), reportId, "deployment", req.Id, model.AsOf, by, now, ct);
-        HttpContext.Response.Headers["X-Report-Id"] = issued.ReportId.ToString();
-        HttpContext.Response.Headers["X-Report-Sha256"] = issued.Sha256;
-        await Send.BytesAsync(pdf, $"governance-report-{req.Id}-{model.AsOf.UtcDateTime:yyyyMMddTHHmmssZ}.pdf", "application/pdf", cancellation: ct);
+        await using (pdf)
+        {
+            HttpContext.Response.Headers["X-Report-Id"] = issued.ReportId.ToString();
+            HttpContext.Response.Headers["X-Report-Sha256"] = issued.Sha256;
+            await Send.StreamAsync(pdf, $"governance-report-{req.Id}-{model.AsOf.UtcDateTime:yyyyMMddTHHmmssZ}.pdf", pdf.Length, "application/pdf", cancellation: ct);
+        }
     }
 }

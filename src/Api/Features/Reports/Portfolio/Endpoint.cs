@@ -1,6 +1,5 @@
 using FastEndpoints;
 using Governance.Api.Features.Company;
-using Governance.Api.Features.Deployments;
 using Governance.Api.Infrastructure;
 using Marten;
 
@@ -20,12 +19,14 @@ public sealed class Endpoint(IDocumentSession session, ReportRendering rendering
     public override async Task HandleAsync(CancellationToken ct)
     {
         var (now, by, reportId) = (clock.GetUtcNow(), Actor.From(User), Guid.CreateVersion7());
-        var deployments = await session.Query<DeploymentView>().ToListAsync(ct);
         var company = await session.LoadAsync<CompanyState>(CompanyState.StreamId, ct);
-        var model = new PortfolioReportModel(reportId, now, by, company?.Name ?? "Company", deployments);
+        using var model = await PortfolioReportModel.LoadAsync(session, reportId, now, by, company?.Name ?? "Company", ct);
         var (pdf, issued) = await rendering.IssueAsync(session, new PortfolioReportDocument(model), reportId, "portfolio", null, now, by, now, ct);
-        HttpContext.Response.Headers["X-Report-Id"] = issued.ReportId.ToString();
-        HttpContext.Response.Headers["X-Report-Sha256"] = issued.Sha256;
-        await Send.BytesAsync(pdf, $"governance-portfolio-{now.UtcDateTime:yyyyMMddTHHmmssZ}.pdf", "application/pdf", cancellation: ct);
+        await using (pdf)
+        {
+            HttpContext.Response.Headers["X-Report-Id"] = issued.ReportId.ToString();
+            HttpContext.Response.Headers["X-Report-Sha256"] = issued.Sha256;
+            await Send.StreamAsync(pdf, $"governance-portfolio-{now.UtcDateTime:yyyyMMddTHHmmssZ}.pdf", pdf.Length, "application/pdf", cancellation: ct);
+        }
     }
 }

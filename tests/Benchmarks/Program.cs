@@ -24,6 +24,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Governance.Benchmarks evaluator [BenchmarkDotNet args] | write [--seconds N] [--concurrency N] | scan-fidelity [--threads N] | hash [--mib N] [--shards N] | reports [--rounds N]");
+    Console.Error.WriteLine("usage: Governance.Benchmarks evaluator [BenchmarkDotNet args] | write [--seconds N] [--concurrency N] | scan-fidelity [--threads N] | hash [--mib N] [--shards N] | reports [--rounds N] [--portfolio N]");
     return 2;
 }

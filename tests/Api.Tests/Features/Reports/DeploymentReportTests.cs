@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Governance.Api.Tests.Infrastructure;
 using UglyToad.PdfPig;
 
@@ -144,17 +145,24 @@ public sealed class PortfolioReportTests(ApiFixture api) : IClassFixture<ApiFixt
     public async Task the_portfolio_lists_every_deployment_after_a_one_page_summary_and_verifies()
     {
         var names = new List<string>();
+        string? retired = null;
         for (var i = 0; i < 40; i++)
         {
             var name = $"portfolio-{i:D2}";
             names.Add(name);
             var id = (string)(await api.Post("/deployments", "architect", Requests.Deployment(name: name, licenseId: i % 3 == 0 ? "apache-2.0" : "llama3.1", regions: i % 5 == 0 ? ["us-east-1"] : null))).Json["id"]!;
+            // Later deployments' waivers expire sooner, so the expiring table's order is not the name order.
             if (i % 5 == 0)
                 await api.Post($"/deployments/{id}/decision", "legal", new
                 {
                     decision = "approve", justification = "SCCs.",
-                    waivers = new[] { new { findingCode = "residency-violation", expiresOn = api.Clock.Today.AddDays(20 + i).ToString("yyyy-MM-dd"), reason = "EU region soon." } },
+                    waivers = new[] { new { findingCode = "residency-violation", expiresOn = api.Clock.Today.AddDays(60 - i).ToString("yyyy-MM-dd"), reason = "EU region soon." } },
                 });
+            if (i == 1)
+            {
+                await api.Post($"/deployments/{id}/retire", "legal", new { reason = "Replaced." });
+                retired = name;
+            }
         }
 
         var (status, pdf, headers) = await api.Download("/reports/portfolio", "auditor");
@@ -167,7 +175,17 @@ public sealed class PortfolioReportTests(ApiFixture api) : IClassFixture<ApiFixt
         Assert.DoesNotContain("portfolio-00", first);
         var rest = string.Join(" ", document.GetPages().Skip(1).SelectMany(p => p.GetWords()).Select(w => w.Text));
         Assert.All(names, n => Assert.Contains(n, rest));
-        Assert.Contains("in the next 30 days", first);
+        Assert.Contains("40 (39 in service, 1 retired)", first);
+        Assert.Contains("2 in the next 30 days, 8 in the next 90 days", first);
+
+        // Every deployment: in service by name, the retired one last; expiring waivers soonest first.
+        var listed = Regex.Matches(rest, @"portfolio-\d\d").Select(m => m.Value).ToList();
+        var everyDeployment = listed.Take(40).ToList();
+        Assert.Equal([.. names.Where(n => n != retired), retired!], everyDeployment);
+        var expiring = rest[rest.IndexOf("Waivers expiring in the next 90 days", StringComparison.Ordinal)..];
+        expiring = expiring[..expiring.IndexOf("Deployments that need attention", StringComparison.Ordinal)];
+        Assert.Equal(["portfolio-35", "portfolio-30", "portfolio-25", "portfolio-20", "portfolio-15", "portfolio-10", "portfolio-05", "portfolio-00"],
+            Regex.Matches(expiring, @"portfolio-\d\d").Select(m => m.Value).ToList());
 
         var verified = await api.UploadPdf("/reports/verify", "admin", pdf);
         Assert.True((bool)verified.Json["verified"]!);

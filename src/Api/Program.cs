@@ -7,6 +7,7 @@ using Governance.Api.Features.Reassessment;
 using Governance.Api.Features.Reports;
 using Governance.Api.Features.Scanners;
 using Governance.Api.Infrastructure;
+using Governance.Api.Ui;
 using Marten;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -62,6 +63,7 @@ builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOption
 builder.Services.AddFastEndpoints();
 builder.Services.AddGovernanceOpenApi();
 builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+builder.AddConsole();
 
 var app = builder.Build();
 app.Services.GetRequiredService<ReportRendering>().CheckFonts();
@@ -84,6 +86,7 @@ app.MapOpenApi();
 app.MapScalarApiReference("/docs", o => o.WithTitle("Governance API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapConsole();
 
 await app.RunAsync();
 return 0;

@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "scan-fidelity" => ScanFidelity.Run(args[1..]),
     "hash" => await HashRate.RunAsync(args[1..]),
     "reports" => ReportRate.Run(args[1..]),
+    "scale" => await Scale.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -24,6 +25,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Governance.Benchmarks evaluator [BenchmarkDotNet args] | write [--seconds N] [--concurrency N] | scan-fidelity [--threads N] | hash [--mib N] [--shards N] | reports [--rounds N] [--portfolio N]");
+    Console.Error.WriteLine("usage: Governance.Benchmarks evaluator [BenchmarkDotNet args] | write [--seconds N] [--concurrency N] | scan-fidelity [--threads N] | hash [--mib N] [--shards N] | reports [--rounds N] [--portfolio N] | scale [--deployments N] [--concurrency N] [--stream-events N]");
     return 2;
 }

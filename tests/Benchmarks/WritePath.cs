@@ -3,12 +3,11 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using Governance.Api;
-using Governance.Api.Auth;
+using Governance.Api.Tests.Infrastructure;
 using Governance.Api.Features.Deployments;
 using Governance.Api.Infrastructure;
 using Governance.Policies.Evaluation;
 using Marten;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Governance.Benchmarks;
 
@@ -60,12 +59,12 @@ public static class WritePath
         // The Api in its own process, as it runs in production.
         var key = new byte[48];
         Random.Shared.NextBytes(key);
-        var port = FreePort();
-        using var api = StartApi(postgres.ConnectionStringFor("bench_api"), Convert.ToBase64String(key), port, appendMode);
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await WaitUntilReady(http, api);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            Tokens.Issue(new SymmetricSecurityKey(key) { KeyId = "configured" }, Role.Architect, "Bench Architect", lifetime: TimeSpan.FromHours(1)));
+        await using var api = await ApiProcess.StartAsync(postgres.ConnectionStringFor("bench_api"), key, new Dictionary<string, string>
+        {
+            ["Logging:LogLevel:Default"] = "Warning", ["Governance:Events:AppendMode"] = appendMode.AppendMode, ["DOTNET_gcServer"] = "0",
+        });
+        var http = api.Http;
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", api.Token(Role.Architect));
         var body = System.Text.Json.JsonSerializer.Serialize(new
         {
             name = "bench",
@@ -78,7 +77,7 @@ public static class WritePath
             if ((int)response.StatusCode != 201) throw new InvalidOperationException($"POST /deployments answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
         var viaApi = await Load("POST /deployments via the Api", Post, concurrency, warmup, measure);
-        api.Kill(entireProcessTree: true);
+        api.Kill();
 
         Console.WriteLine();
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd}");
@@ -92,14 +91,14 @@ public static class WritePath
         return 0;
     }
 
-    private sealed record Result(string Name, int Count, TimeSpan Elapsed, double P50, double P99)
+    internal sealed record Result(string Name, int Count, TimeSpan Elapsed, double P50, double P99)
     {
         public double PerSecond => Count / Elapsed.TotalSeconds;
 
         public void Print() => Console.WriteLine($"{Name}: {PerSecond:0} ops/s, p50 {P50:0.00} ms, p99 {P99:0.00} ms ({Count} ops)");
     }
 
-    private static async Task<Result> Load(string name, Func<Task> operation, int concurrency, TimeSpan warmup, TimeSpan measure)
+    internal static async Task<Result> Load(string name, Func<Task> operation, int concurrency, TimeSpan warmup, TimeSpan measure)
     {
         var latencies = new List<double>[concurrency];
         var measuring = false;
@@ -127,49 +126,6 @@ public static class WritePath
         return result;
     }
 
-    private static Process StartApi(string connectionString, string signingKey, int port, EventOptions appendMode)
-    {
-        var dll = Path.Combine(Realistic.RepoRoot(), "src", "Api", "bin", "Release", "net10.0", "Governance.Api.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException("Build the Api in Release first: dotnet build -c Release src/Api", dll);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.Environment["ConnectionStrings__Governance"] = connectionString;
-        start.Environment["Governance__Auth__SigningKey"] = signingKey;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Governance__Events__AppendMode"] = appendMode.AppendMode;
-        start.Environment["DOTNET_gcServer"] = "0";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("api: " + e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitUntilReady(HttpClient http, Process api)
-    {
-        for (var i = 0; i < 120; i++)
-        {
-            if (api.HasExited) throw new InvalidOperationException("The Api exited during start-up.");
-            try
-            {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(500);
-        }
-        throw new TimeoutException("The Api did not become ready within 60 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static int Option(string[] args, string name, int fallback) =>
+    internal static int Option(string[] args, string name, int fallback) =>
         args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v && int.TryParse(v, out var n) && n > 0 ? n : fallback;
 }

@@ -21,6 +21,8 @@ public sealed class GovernanceOptions
     public ScanOptions Scans { get; set; } = new();
     public ReportOptions Reports { get; set; } = new();
     public EventOptions Events { get; set; } = new();
+    public UiOptions Ui { get; set; } = new();
+    public ReassessmentOptions Reassessment { get; set; } = new();
 
     public string DataPath => Path.GetFullPath(DataDir);
 
@@ -48,6 +50,8 @@ public sealed class GovernanceOptions
             Check(o.Scans.RetryFailedAfterHours is >= 0 and <= 24 * 365, "Scans:RetryFailedAfterHours", "must be between 0 and 8760", o.Scans.RetryFailedAfterHours);
             Check(o.Scans.AttestationMaxAgeDays is >= 1 and <= 3650, "Scans:AttestationMaxAgeDays", "must be between 1 and 3650", o.Scans.AttestationMaxAgeDays);
             Check(o.Scans.DriftTolerancePercent is >= 0 and <= 100, "Scans:DriftTolerancePercent", "must be between 0 and 100", o.Scans.DriftTolerancePercent);
+            Check(o.Reassessment.BatchSize is >= 1 and <= 5000, "Reassessment:BatchSize", "must be between 1 and 5000", o.Reassessment.BatchSize);
+            Check(o.Reassessment.PauseBetweenBatchesMs is >= 0 and <= 60_000, "Reassessment:PauseBetweenBatchesMs", "must be between 0 and 60000", o.Reassessment.PauseBetweenBatchesMs);
             Check(o.Events.AppendMode is "quick" or "rich", "Events:AppendMode", "must be 'quick' or 'rich'", o.Events.AppendMode);
             if (o.Auth.SigningKey is { Length: > 0 } key)
             {
@@ -60,6 +64,8 @@ public sealed class GovernanceOptions
             {
                 Check(Uri.TryCreate(authority, UriKind.Absolute, out _), "Auth:Authority", "must be an absolute URL", authority);
                 Check(o.Auth.Audience is { Length: > 0 }, "Auth:Audience", "is required with Governance:Auth:Authority", o.Auth.Audience);
+                Check(o.Ui.ClientId is { Length: > 0 }, "Ui:ClientId", "is required with Governance:Auth:Authority (the console's client at the identity provider)", o.Ui.ClientId);
+                Check(!o.Ui.DevSignIn, "Ui:DevSignIn", "can't be true with Governance:Auth:Authority: the console then signs in with the identity provider only", o.Ui.DevSignIn);
             }
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
@@ -75,6 +81,20 @@ public sealed class AuthOptions
     public string? Authority { get; set; }
 
     public string? Audience { get; set; }
+
+    public bool HasAuthority => Authority is { Length: > 0 };
+}
+
+/// <summary>The console (web UI under /ui).</summary>
+public sealed class UiOptions
+{
+    /// <summary>The console's OpenID Connect client at <see cref="AuthOptions.Authority"/> (authorization code + PKCE).</summary>
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The local sign-in page, normally on only while the Api listens on loopback addresses, on anyway.</summary>
+    public bool DevSignIn { get; set; }
 }
 
 public sealed class ScanOptions
@@ -102,6 +122,16 @@ public sealed class ReportOptions
 {
     /// <summary>Folder with DejaVuSans.ttf, DejaVuSans-Bold.ttf and DejaVuSansMono.ttf; default: the system font folders.</summary>
     public string? FontsDir { get; set; }
+}
+
+/// <summary>How the background re-assessment (after a company, catalog or scanner-key change) loads the database.</summary>
+public sealed class ReassessmentOptions
+{
+    /// <summary>Deployments re-assessed per transaction: larger is faster, smaller holds locks and memory for less time.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>A pause after each batch, to leave the database to the requests while a large portfolio is re-assessed.</summary>
+    public int PauseBetweenBatchesMs { get; set; }
 }
 
 public sealed class EventOptions

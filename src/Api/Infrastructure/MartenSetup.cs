@@ -32,12 +32,13 @@ public static class MartenSetup
         options.Schema.For<DeploymentCheckpoint>().Duplicate(c => c.StreamId).Duplicate(c => c.Timestamp);
         options.Events.Subscribe(new DeploymentCheckpoints());
         options.Projections.Snapshot<Features.Reports.ReportView>(SnapshotLifecycle.Inline);
-        options.Schema.For<Features.Reports.ReportView>().Index(r => r.Sha256);
+        options.Schema.For<Features.Reports.ReportView>().Index(r => r.Sha256).Index(r => r.IssuedAt);
         // Columns (and indexes) of their own for what lists filter and order by, and what the background work looks up,
         // so a page or a sweep costs the same at 100 deployments as at 100,000 (docs/performance.md).
         options.Schema.For<DeploymentView>()
             .Duplicate(d => d.RegisteredAt).Duplicate(d => d.Status).Duplicate(d => d.Assessment!.Verdict).Duplicate(d => d.Model.LicenseId)
-            .Duplicate(d => d.NextWaiverExpiry).Duplicate(d => d.Assessment!.CatalogVersion).Duplicate(d => d.Assessment!.CompanyVersion);
+            .Duplicate(d => d.NextWaiverExpiry).Duplicate(d => d.Assessment!.CatalogVersion).Duplicate(d => d.Assessment!.CompanyVersion)
+            .Index(d => d.UpdatedAt);
         options.Schema.For<DeploymentState>()
             .Duplicate(d => d.Status).Duplicate(d => d.HasValidAttestation).Duplicate(d => d.NextWaiverExpiry)
             .Duplicate(d => d.Assessment!.CatalogVersion).Duplicate(d => d.Attestation!.KeyId);

@@ -18,6 +18,9 @@ public sealed class ApiFixture : IAsyncLifetime
     private static readonly byte[] Key = Enumerable.Range(1, 48).Select(i => (byte)i).ToArray();
     private static readonly SymmetricSecurityKey SecurityKey = new(Key) { KeyId = "configured" };
 
+    /// <summary>The configured signing key every test Api shares, in-process or not.</summary>
+    public static byte[] SigningKey => Key;
+
     /// <summary>Extra configuration, for tests about configuration (set before <see cref="InitializeAsync"/>).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
@@ -123,22 +126,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public Task<Reply> Put(string url, string role, object body) =>
         Send(HttpMethod.Put, url, role, System.Text.Json.JsonSerializer.Serialize(body, Governance.Api.Infrastructure.Json.Options));
 
-    public static string RepoRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Governance.sln"))) return dir.FullName;
-            throw new DirectoryNotFoundException("Governance.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
-}
-
-public sealed record Reply(int Status, JsonNode? Body, string Text, string ETag, string ContentType)
-{
-    public JsonNode Json => Body ?? throw new InvalidOperationException($"No JSON body (status {Status}): {Text}");
-
-    public override string ToString() => $"{Status} {Text}";
+    public static string RepoRoot => ApiProcess.RepoRoot;
 }
 
 /// <summary>

@@ -28,7 +28,7 @@ public sealed class ReassessmentSubscription : SubscriptionBase
         // Every assessment passes by, to catch one that rests on a company or catalog changed meanwhile.
         IncludeType<DeploymentAssessed>();
         IncludeType<AssessmentConfirmed>();
-        Options.BatchSize = Reassessor.BatchSize;
+        Options.BatchSize = 500;
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller,

@@ -16,8 +16,8 @@ namespace Governance.Api.Features.Reassessment;
 /// </summary>
 public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> options, TimeProvider clock, ILogger<Reassessor> log)
 {
-    public const int BatchSize = 500;
     private const int Attempts = 10;
+    private ReassessmentOptions Settings => options.Value.Reassessment;
 
     /// <summary>The company changed: every open deployment, unless a later company change already supersedes this one.</summary>
     public Task CompanyChangedAsync(IDocumentStore store, string runId, long companyVersion, CancellationToken ct) =>
@@ -87,7 +87,7 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
 
             var query = session.Query<DeploymentState>().Where(scope);
             if (run.Cursor is { } cursor) query = query.Where(d => d.MatchesSql("d.id > ?", cursor));
-            var batch = await query.OrderBy(d => d.Id).Take(BatchSize).ToListAsync(ct);
+            var batch = await query.OrderBy(d => d.Id).Take(Settings.BatchSize).ToListAsync(ct);
             if (batch.Count == 0)
             {
                 (run.Status, run.FinishedAt) = (RunStatus.Finished, clock.GetUtcNow());
@@ -127,6 +127,7 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
                 progress.Store(run);
                 await progress.SaveChangesAsync(ct);
             }
+            if (Settings.PauseBetweenBatchesMs > 0) await Task.Delay(TimeSpan.FromMilliseconds(Settings.PauseBetweenBatchesMs), clock, ct);
         }
     }
 

@@ -14,7 +14,7 @@ public sealed class Request
 }
 
 /// <summary>The compliance report as a PDF. Its SHA-256 is recorded in the ledger as it is issued.</summary>
-public sealed class Endpoint(IDocumentSession session, PolicySet policies, ReportRendering rendering, TimeProvider clock) : Endpoint<Request>
+public sealed class Endpoint(IDocumentSession session, ReportRendering rendering) : Endpoint<Request>
 {
     public override void Configure()
     {
@@ -26,23 +26,14 @@ public sealed class Endpoint(IDocumentSession session, PolicySet policies, Repor
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var (now, by, reportId) = (clock.GetUtcNow(), Actor.From(User), Guid.CreateVersion7());
-        // Without asOf the report describes the present: every event recorded so far. An asOf in the future is the present too.
-        var asOf = req.AsOf is { } requested && requested < now ? requested.ToUniversalTime() : (DateTimeOffset?)null;
-        using var model = await DeploymentReportModel.LoadAsync(session, policies, req.Id, asOf, reportId, now, by, ct);
-        if (model is null)
+        await using var report = await rendering.DeploymentAsync(session, req.Id, req.AsOf, Actor.From(User), ct);
+        if (report is null)
         {
             await Send.ResultAsync(Problem.Of(404, "Deployment not found", req.AsOf is null
                 ? $"No deployment has id {req.Id}."
-                : $"Deployment {req.Id} did not exist at {asOf:O}."));
+                : $"Deployment {req.Id} did not exist at {req.AsOf:O}."));
             return;
         }
-        var (pdf, issued) = await rendering.IssueAsync(session, new DeploymentReportDocument(model), reportId, "deployment", req.Id, model.AsOf, by, now, ct);
-        await using (pdf)
-        {
-            HttpContext.Response.Headers["X-Report-Id"] = issued.ReportId.ToString();
-            HttpContext.Response.Headers["X-Report-Sha256"] = issued.Sha256;
-            await Send.StreamAsync(pdf, $"governance-report-{req.Id}-{model.AsOf.UtcDateTime:yyyyMMddTHHmmssZ}.pdf", pdf.Length, "application/pdf", cancellation: ct);
-        }
+        await Send.ResultAsync(report.Download(HttpContext));
     }
 }

@@ -38,7 +38,8 @@ internal sealed class PortfolioReportDocument(PortfolioReportModel m) : IReportD
         [
             ("Deployments", $"{m.Total} ({m.InService} in service, {m.Total - m.InService} retired)"),
             ("By status", string.Join(", ", m.ByStatus.OrderBy(g => g.Key).Select(g => $"{g.Value} {Naming.Words(g.Key)}"))),
-            ("By verdict (in service)", string.Join(", ", m.ByVerdict.OrderBy(g => g.Key).Select(g => $"{g.Value} {(g.Key is { } v ? Naming.Words(v) : "not assessed")}"))),
+            ("By verdict (in service)", string.Join(", ", m.ByVerdict.OrderBy(g => g.Key).Select(g => $"{g.Value} {Naming.Words(g.Key)}")
+                .Concat(m.NotAssessed > 0 ? [$"{m.NotAssessed} not assessed"] : []))),
             ("Open obligations", $"{m.Obligations} across {m.WithObligations} deployments"),
             ("Unwaived blocking findings", $"{m.OpenBlocking} across {m.NonCompliant} deployments"),
             ("Waivers expiring", $"{m.WaiversWithin30} in the next 30 days, {m.WaiversWithin90} in the next 90 days"),

@@ -25,8 +25,9 @@ public sealed class PortfolioReportModel(Guid reportId, DateTimeOffset issuedAt,
     public int Total { get; private set; }
     public int InService { get; private set; }
     public Dictionary<DeploymentStatus, int> ByStatus { get; } = [];
-    /// <summary>In service; the null key counts deployments not assessed yet.</summary>
-    public Dictionary<Verdict?, int> ByVerdict { get; } = [];
+    /// <summary>In service.</summary>
+    public Dictionary<Verdict, int> ByVerdict { get; } = [];
+    public int NotAssessed { get; private set; }
     public Dictionary<string, int> ByLicense { get; } = [];
     public int Obligations { get; private set; }
     public int WithObligations { get; private set; }
@@ -98,7 +99,8 @@ public sealed class PortfolioReportModel(Guid reportId, DateTimeOffset issuedAt,
         if (x.Status == DeploymentStatus.Retired) return;
 
         InService++;
-        ByVerdict[x.Assessment?.Verdict] = ByVerdict.GetValueOrDefault(x.Assessment?.Verdict) + 1;
+        if (x.Assessment is { } assessed) ByVerdict[assessed.Verdict] = ByVerdict.GetValueOrDefault(assessed.Verdict) + 1;
+        else NotAssessed++;
         ByLicense[x.Model.LicenseId] = ByLicense.GetValueOrDefault(x.Model.LicenseId) + 1;
         Obligations += obligations.Count;
         if (obligations.Count > 0) WithObligations++;

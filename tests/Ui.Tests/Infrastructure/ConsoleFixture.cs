@@ -1,0 +1,115 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Governance.Api.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Governance.Ui.Tests.Infrastructure;
+
+/// <summary>
+/// One console and one browser for a collection of tests; each test gets a fresh browser context (its own cookies),
+/// so tests never share a session. Debian's chromium: Playwright cannot download its own browser here.
+/// </summary>
+public sealed class ConsoleFixture : IAsyncLifetime
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    /// <summary>Settings for fixtures about configuration (an identity provider, dev sign-in).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    public ConsoleFactory App { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public Api Api { get; private set; } = null!;
+    public string BaseUrl => App.BaseUrl;
+
+    public async Task InitializeAsync()
+    {
+        App = new ConsoleFactory(await PostgresServer.CreateDatabaseAsync("ui"), Settings);
+        App.Start();
+        Api = new Api(App.CreateClient());
+        Browser = await LaunchAsync();
+    }
+
+    public async Task<IBrowser> LaunchAsync()
+    {
+        _playwright ??= await Playwright.CreateAsync();
+        return await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        await App.DisposeAsync();
+    }
+
+    /// <summary>A new browser context, not signed in.</summary>
+    public async Task<IPage> NewPageAsync(bool javaScript = true)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl, JavaScriptEnabled = javaScript, AcceptDownloads = true, Locale = "en-GB", TimezoneId = "UTC",
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>A new browser context signed in through the local sign-in page, as a person would.</summary>
+    public async Task<IPage> SignInAsync(string role, string name, bool javaScript = true)
+    {
+        var page = await NewPageAsync(javaScript);
+        await page.GotoAsync("/ui/signin");
+        await page.GetByLabel("Name").FillAsync(name);
+        await page.GetByLabel("Role").SelectOptionAsync(role);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/ui/signin"));
+        return page;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ConsoleCollection : ICollectionFixture<ConsoleFixture>
+{
+    public const string Name = "console";
+}
+
+public static class PageChecks
+{
+    private static readonly string[] WcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+    /// <summary>axe with the WCAG 2.2 A/AA rules: no violation is allowed.</summary>
+    public static async Task AssertAccessibleAsync(this IPage page)
+    {
+        var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. WcagTags] } });
+        var violations = result.Violations.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}").ToList();
+        Assert.True(violations.Count == 0, $"axe found on {page.Url}:\n{string.Join("\n", violations)}");
+    }
+
+    /// <summary>
+    /// Saves a full-page PNG under TestResults/screenshots (or $GOVERNANCE_SCREENSHOTS) for a person to look at, and the
+    /// first screenful into $GOVERNANCE_DOCS_SCREENSHOTS when set.
+    /// </summary>
+    public static async Task ScreenshotAsync(this IPage page, string name)
+    {
+        var dir = Environment.GetEnvironmentVariable("GOVERNANCE_SCREENSHOTS") is { Length: > 0 } d
+            ? d
+            : Path.Combine(ApiFixture.RepoRoot, "tests", "Ui.Tests", "TestResults", "screenshots");
+        Directory.CreateDirectory(dir);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+        // For docs/ui.md: the first screenful only, small enough to keep in the repository.
+        if (Environment.GetEnvironmentVariable("GOVERNANCE_DOCS_SCREENSHOTS") is { Length: > 0 } docs)
+        {
+            var folder = Path.IsPathRooted(docs) ? docs : Path.Combine(ApiFixture.RepoRoot, docs);
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = false });
+        }
+    }
+}

@@ -39,6 +39,23 @@ public static class Scale
         Random.Shared.NextBytes(key);
         await using var api = await ApiProcess.StartAsync(connectionString, key, new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
         var memory = new MemorySampler(api);
+        try
+        {
+            return await MeasureAsync(api, memory, connectionString, dataDir, n, concurrency, streamEvents);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"{e}\nThe Api said (last 8,000 characters):\n{api.Output[^Math.Min(api.Output.Length, 8000)..]}");
+            return 1;
+        }
+        finally
+        {
+            memory.Dispose();
+        }
+    }
+
+    private static async Task<int> MeasureAsync(ApiProcess api, MemorySampler memory, string connectionString, string dataDir, int n, int concurrency, int streamEvents)
+    {
 
         Check(await api.Put("/company/rules", Role.Legal, NoRules), 200);
 
@@ -55,6 +72,24 @@ public static class Scale
         await Latency(api, "GET /deployments?status=pending_review&license=llama3.1 (page 1)", "/deployments?status=pending_review&license=llama3.1");
         var page1 = await api.Get("/deployments?pageSize=50", Role.Auditor);
         await Latency(api, "GET /deployments (page 2, keyset cursor)", $"/deployments?pageSize=50&cursor={Uri.EscapeDataString((string)page1.Json["next"]!)}");
+
+        // The console's busiest pages, signed in as legal through the sign-in form a loopback Api offers.
+        using (var console = await ConsoleSignInAsync(api))
+        {
+            var one = (string)page1.Json["items"]![0]!["id"]!;
+            foreach (var (name, url) in new[]
+                     {
+                         ("console: inbox", "/ui/inbox"), ("console: inbox, filtered", "/ui/inbox?license=llama3.1&verdict=non_compliant"),
+                         ("console: portfolio, first page", "/ui/deployments"), ("console: portfolio, filtered and sorted", "/ui/deployments?license=llama3.1&sort=name&dir=asc"),
+                         ("console: portfolio, search", "/ui/deployments?q=0042"), ("console: deployment", $"/ui/deployments/{one}"), ("console: home", "/ui"),
+                     })
+                await Latency(name, async () =>
+                {
+                    using var response = await console.GetAsync(url);
+                    var body = await response.Content.ReadAsStringAsync();
+                    if (!response.IsSuccessStatusCode || body.Length == 0) throw new InvalidOperationException($"{url}: {(int)response.StatusCode}");
+                });
+        }
 
         // A rule change that alters 40% of verdicts, re-assessed in the background while architects keep writing at >= 100/s.
         memory.Reset();
@@ -127,7 +162,6 @@ public static class Scale
         Console.WriteLine($"portfolio PDF: {(int)response.StatusCode}, {new FileInfo(pdf).Length / 1048576.0:0.0} MiB, {response.Headers.GetValues("X-Report-Id").First()}, " +
                           $"{render.Elapsed.TotalSeconds:0.0} s, Api peak RSS while rendering {renderPeak / 1048576.0:0} MiB; verify: {(int)verified.StatusCode} {verdict}");
         Console.WriteLine($"Api peak RSS over the whole run (VmHWM): {api.Memory().PeakRss / 1048576.0:0} MiB");
-        memory.Dispose();
         return 0;
     }
 
@@ -155,6 +189,7 @@ public static class Scale
     private static async Task<(int Writes, double Seconds)> SteadyLoadAsync(ApiProcess api, int n, CancellationToken stop)
     {
         var writes = 0;
+        var conflicts = new System.Collections.Concurrent.ConcurrentBag<int>();
         var clock = Stopwatch.StartNew();
         var ids = new List<string>();
         async Task Register(int i)
@@ -168,7 +203,11 @@ public static class Scale
             lock (ids) id = ids[Random.Shared.Next(ids.Count)];
             var reply = await api.Post($"/deployments/{id}/usage", Role.Architect, new { monthlyActiveUsers = 10_000 + i });
             // A usage report racing the re-assessment on the same stream may lose with 409; the architect retries.
-            if (reply.Status == 409) reply = await api.Post($"/deployments/{id}/usage", Role.Architect, new { monthlyActiveUsers = 10_000 + i });
+            for (var attempt = 1; reply.Status == 409 && attempt < 5; attempt++)
+            {
+                conflicts.Add(1);
+                reply = await api.Post($"/deployments/{id}/usage", Role.Architect, new { monthlyActiveUsers = 10_000 + i });
+            }
             Check(reply, 200);
         }
         await Register(0);
@@ -181,6 +220,7 @@ public static class Scale
             tick++;
             if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, CancellationToken.None);
         }
+        Console.WriteLine($"  (usage reports answered 409 and retried: {conflicts.Count})");
         return (writes, clock.Elapsed.TotalSeconds);
     }
 
@@ -211,17 +251,36 @@ public static class Scale
 
     private static Task Latency(ApiProcess api, string name, string url) => Latency(api, name, () => url);
 
-    private static async Task Latency(ApiProcess api, string name, Func<string> url, int count = 200)
+    private static Task Latency(ApiProcess api, string name, Func<string> url) =>
+        Latency(name, async () => Check(await api.Get(url(), Role.Auditor), 200));
+
+    /// <summary>10 warm-up and <paramref name="count"/> measured sequential requests from a loopback client.</summary>
+    private static async Task Latency(string name, Func<Task> request, int count = 200)
     {
-        for (var i = 0; i < 10; i++) Check(await api.Get(url(), Role.Auditor), 200);
+        for (var i = 0; i < 10; i++) await request();
         var times = new List<double>();
         for (var i = 0; i < count; i++)
         {
             var sw = Stopwatch.StartNew();
-            Check(await api.Get(url(), Role.Auditor), 200);
+            await request();
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
         Print(name, times);
+    }
+
+    /// <summary>A cookie session of the console, signed in as legal with the development sign-in form.</summary>
+    private static async Task<HttpClient> ConsoleSignInAsync(ApiProcess api)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = api.Http.BaseAddress };
+        var page = await http.GetStringAsync("/ui/signin");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var response = await http.PostAsync("/ui/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin", ["__RequestVerificationToken"] = token, ["Input.Name"] = "Scale Legal", ["Input.Role"] = Role.Legal,
+        }));
+        if (!(await response.Content.ReadAsStringAsync()).Contains("Signed in as <strong>Scale Legal</strong>"))
+            throw new InvalidOperationException("The console's sign-in form did not sign in.");
+        return http;
     }
 
     private static void Print(string name, List<double> times)
@@ -261,7 +320,7 @@ public static class Scale
 
         public MemorySampler(ApiProcess api) => _timer = new Timer(_ =>
         {
-            try { InterlockedMax(api.Memory().Rss); } catch (IOException) { }
+            try { InterlockedMax(api.Memory().Rss); } catch (Exception e) when (e is IOException or InvalidOperationException) { } // the process has exited
         }, null, 0, 100);
 
         public long Peak => Interlocked.Read(ref _peak);

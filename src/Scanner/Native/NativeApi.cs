@@ -23,10 +23,6 @@ internal static unsafe partial class NativeApi
     [LibraryImport(Llama)]
     public static partial void llama_backend_init();
 
-    /// <summary>In v0.5.0 this only frees ggml's quantization tables.</summary>
-    [LibraryImport(Llama)]
-    public static partial void llama_backend_free();
-
     /// <summary>Sets llama's and ggml's logger (the same callback); NULL restores stderr.</summary>
     [LibraryImport(Llama)]
     public static partial void llama_log_set(delegate* unmanaged[Cdecl]<GgmlLogLevel, byte*, void*, void> log_callback, void* user_data);
@@ -37,10 +33,6 @@ internal static unsafe partial class NativeApi
     [LibraryImport(Llama)]
     [return: MarshalAs(UnmanagedType.U1)]
     public static partial bool llama_supports_gpu_offload();
-
-    [LibraryImport(Llama)]
-    [return: MarshalAs(UnmanagedType.U1)]
-    public static partial bool llama_supports_mmap();
 
     // ---- model ----
 
@@ -199,16 +191,6 @@ internal static unsafe partial class NativeApi
 
     [LibraryImport(GgmlBase)]
     public static partial byte* ggml_backend_reg_name(nint reg);
-
-    [LibraryImport(GgmlBase)]
-    public static partial byte* ggml_backend_dev_name(nint device);
-
-    [LibraryImport(GgmlBase)]
-    public static partial byte* ggml_backend_dev_description(nint device);
-
-    /// <summary>Free and total bytes of the device's memory right now (system RAM for the CPU device).</summary>
-    [LibraryImport(GgmlBase)]
-    public static partial void ggml_backend_dev_memory(nint device, nuint* free, nuint* total);
 
     [LibraryImport(GgmlBase)]
     public static partial GgmlBackendDevType ggml_backend_dev_type(nint device);

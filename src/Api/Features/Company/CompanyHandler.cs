@@ -22,7 +22,8 @@ public sealed class CompanyHandler(IDocumentSession session, TimeProvider clock)
     public async Task<CompanyChange> HandleAsync(CompanyCommand command, Actor by, CancellationToken ct)
     {
         var at = clock.GetUtcNow();
-        var stream = await session.Events.FetchForWriting<CompanyState>(CompanyState.StreamId, ct);
+        // Locked until commit: concurrent changes of the company take turns rather than all but one failing with 409.
+        var stream = await session.Events.FetchForExclusiveWriting<CompanyState>(CompanyState.StreamId, ct);
         var events = CompanyDecider.Decide(command, by, at);
         stream.AppendMany(events);
         var run = ReassessmentRun.Queue(RunId((stream.StartingVersion ?? 0) + events.Count), command.Trigger, by, at);

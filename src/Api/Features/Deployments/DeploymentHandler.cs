@@ -17,7 +17,10 @@ public sealed class DeploymentHandler(IDocumentSession session, PolicySet polici
         var id = command.DeploymentId;
         // No stream has the empty id (Marten refuses to look one up): it names no deployment.
         if (id == Guid.Empty) return DeploymentDecider.NotFound(id);
-        var stream = await session.Events.FetchForWriting<DeploymentState>(id, ct);
+        // The stream's row stays locked until this request commits: two writers of one deployment (two architects, or an
+        // architect and a re-assessment batch) take turns, each deciding on what the other wrote, instead of one losing
+        // with a 409 it did not ask for. A caller that read a version says so with If-Match, checked below.
+        var stream = await session.Events.FetchForExclusiveWriting<DeploymentState>(id, ct);
         if (stream.Aggregate is not null && expectedVersion is { } expected && stream.CurrentVersion != expected)
             return new Refusal(409, "Stale version",
                 $"The deployment is at version {stream.CurrentVersion}, not {expected} as If-Match said. Read it again and retry.");

@@ -45,5 +45,14 @@ public sealed class ReassessmentRun
     public static ReassessmentRun Queue(string id, string trigger, Actor by, DateTimeOffset at) =>
         new() { Id = id, Trigger = trigger, Status = RunStatus.Queued, RequestedBy = by, QueuedAt = at };
 
+    /// <summary>This run after <paramref name="done"/> more deployments up to <paramref name="cursor"/>: a copy, stored with the events it counts.</summary>
+    public ReassessmentRun Advanced(Guid cursor, int done, Reassessor.Tally tally)
+    {
+        var next = (ReassessmentRun)MemberwiseClone();
+        (next.Cursor, next.Done) = (cursor, Done + done);
+        (next.Changed, next.VerdictsChanged, next.SentToReview) = (Changed + tally.Changed, VerdictsChanged + tally.VerdictsChanged, SentToReview + tally.SentToReview);
+        return next;
+    }
+
     public string Href => $"/reassessments/{Id}";
 }

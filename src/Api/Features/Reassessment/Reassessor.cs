@@ -105,24 +105,30 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
                 var decision = DeploymentDecider.Decide(command(state, run), state, context);
                 if (decision.Events.Count == 0) continue;
                 session.Events.Append(state.Id, state.Version + decision.Events.Count, decision.Events);
-                tally.Add(state, decision);
+                tally = tally.With(state, decision);
             }
-            run.Cursor = batch[^1].Id;
-            run.Done += batch.Count;
-            session.Store(run);
+            // The progress commits with the events it counts: a replica killed after this commit leaves nothing uncounted.
+            var next = run.Advanced(batch[^1].Id, batch.Count, tally);
+            session.Store(next);
             try
             {
                 await session.SaveChangesAsync(ct);
-                tally.AddTo(run);
+                run = next;
             }
             catch (ConcurrencyException)
             {
-                // A deployment of this batch was written meanwhile: none of the batch was stored. Redo it one by one.
-                tally = new Tally();
-                foreach (var state in batch)
-                    if (await OneAsync(store, state.Id, (current, b) => command(current, run), ct) is { } decision)
-                        tally.Add(state, decision);
-                tally.AddTo(run);
+                // A deployment of this batch was written meanwhile: none of the batch was stored. Redo it one by one,
+                // each deployment's events committing with the progress up to it.
+                var start = run;
+                var sum = new Tally();
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var (state, done) = (batch[i], i + 1);
+                    var decision = await OneAsync(store, state.Id, (current, _) => command(current, start), ct,
+                        alongside: (s, before, d) => s.Store(start.Advanced(state.Id, done, sum.With(before, d))));
+                    if (decision is { Events.Count: > 0 }) sum = sum.With(state, decision);
+                }
+                run = start.Advanced(batch[^1].Id, batch.Count, sum);
                 await using var progress = store.LightweightSession();
                 progress.Store(run);
                 await progress.SaveChangesAsync(ct);
@@ -132,7 +138,9 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
     }
 
     /// <summary>One deployment, at its current version, retried while other writers win the race.</summary>
-    private async Task<Decision?> OneAsync(IDocumentStore store, Guid id, Func<DeploymentState, AssessmentBasis, DeploymentCommand?> command, CancellationToken ct)
+    /// <param name="alongside">What else commits with the deployment's events (the run's progress).</param>
+    private async Task<Decision?> OneAsync(IDocumentStore store, Guid id, Func<DeploymentState, AssessmentBasis, DeploymentCommand?> command, CancellationToken ct,
+        Action<IDocumentSession, DeploymentState, Decision>? alongside = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -144,6 +152,7 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
             var decision = DeploymentDecider.Decide(next, state, new DecisionContext(basis, Actor.System, clock.GetUtcNow()));
             if (decision.Events.Count == 0) return decision;
             stream.AppendMany(decision.Events);
+            alongside?.Invoke(session, state, decision);
             try
             {
                 await session.SaveChangesAsync(ct);
@@ -163,22 +172,15 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
             ?? throw new InvalidOperationException($"Re-assessment run {runId} was not queued with the change that triggered it.");
     }
 
-    /// <summary>What a batch changed, counted once its transaction committed.</summary>
-    private sealed class Tally
+    /// <summary>What a batch changed: counted on the copy of the run that commits with the batch's events.</summary>
+    public sealed record Tally(int Changed = 0, int VerdictsChanged = 0, int SentToReview = 0)
     {
-        private int _changed, _verdicts, _review;
-
-        public void Add(DeploymentState before, Decision decision)
+        public Tally With(DeploymentState before, Decision decision)
         {
-            if (decision.Events.OfType<DeploymentAssessed>().LastOrDefault() is { } assessed)
-            {
-                _changed++;
-                if (before.Assessment?.Verdict != assessed.Verdict) _verdicts++;
-            }
-            if (decision.Events.OfType<DeploymentReviewRequired>().Any()) _review++;
+            var assessed = decision.Events.OfType<DeploymentAssessed>().LastOrDefault();
+            return new(Changed + (assessed is null ? 0 : 1),
+                VerdictsChanged + (assessed is not null && before.Assessment?.Verdict != assessed.Verdict ? 1 : 0),
+                SentToReview + (decision.Events.OfType<DeploymentReviewRequired>().Any() ? 1 : 0));
         }
-
-        public void AddTo(ReassessmentRun run) => (run.Changed, run.VerdictsChanged, run.SentToReview) =
-            (run.Changed + _changed, run.VerdictsChanged + _verdicts, run.SentToReview + _review);
     }
 }

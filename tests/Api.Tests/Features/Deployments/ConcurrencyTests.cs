@@ -20,4 +20,20 @@ public sealed class ConcurrencyTests(ApiFixture api) : IClassFixture<ApiFixture>
         var events = await session.Events.FetchStreamAsync(id);
         Assert.Single(events, e => e.Data is Api.Features.Deployments.DeploymentApproved or Api.Features.Deployments.DeploymentRejected);
     }
+
+    [Fact]
+    public async Task twenty_concurrent_usage_reports_without_if_match_all_land_one_after_the_other()
+    {
+        var id = Guid.Parse((string)(await api.Post("/deployments", "architect", Requests.Deployment(name: "usage race"))).Json["id"]!);
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => api.Post($"/deployments/{id}/usage", "architect",
+            new { monthlyActiveUsers = 1000 + i })));
+
+        Assert.All(replies, r => Assert.True(r.Status == 200, r.ToString()));
+        await using var session = api.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync(id);
+        Assert.Equal(20, events.Count(e => e.Data is Api.Features.Deployments.DeploymentUsageReported));
+        // Each writer decided on what the one before it wrote: the versions the replies carry are all different.
+        Assert.Equal(20, replies.Select(r => r.ETag).Distinct().Count());
+    }
 }

@@ -25,8 +25,10 @@ public sealed class PreviewImpactTests(ConsoleFixture console)
         {
         await page.GotoAsync("/ui/company");
         // New rules: personal data anywhere in the EU or the US, analytics data only in the EU.
-        await page.GetByLabel("Data residency").FillAsync("personal: eu-*, us-*\nanalytics: eu-*");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Preview impact" }).ClickAsync();
+        // The page has a form per kind of change; the rules are in their own region.
+        var rules = page.GetByRole(AriaRole.Region, new() { Name = "Change the rules" });
+        await rules.GetByLabel("Data residency").FillAsync("personal: eu-*, us-*\nanalytics: eu-*");
+        await rules.GetByRole(AriaRole.Button, new() { Name = "Preview impact" }).ClickAsync();
 
         var impact = page.GetByRole(AriaRole.Table, new() { Name = "Deployments that adopting would change" });
         var previewed = (await impact.Locator("tbody tr td:first-child").AllInnerTextsAsync()).Where(n => n.EndsWith(tag)).Order().ToList();

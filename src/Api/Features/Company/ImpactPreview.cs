@@ -25,9 +25,10 @@ public static class ImpactPreview
         // The version the change would give the company stream: the deployment decider re-assesses what rests on an older one.
         var proposed = events.Aggregate(company, (state, e) => state.Evolve(e)) with { Version = company.Version + events.Count };
         var context = new DecisionContext(AssessmentBasis.Of(policies, proposed), by, at);
-        var open = await session.Query<DeploymentState>().Where(d => d.Status != DeploymentStatus.Retired).ToListAsync(ct);
         var impacts = new List<Impact>();
-        foreach (var state in open.OrderBy(d => d.Name, StringComparer.Ordinal))
+        // Streamed: only the deployments that would change stay in memory, however large the portfolio.
+        var open = session.Query<DeploymentState>().Where(d => d.Status != DeploymentStatus.Retired).ToAsyncEnumerable(ct);
+        await foreach (var state in open)
         {
             var follows = DeploymentDecider.Decide(new DeploymentCommand.Reassess(state.Id, command.Trigger), state, context).Events;
             var after = follows.OfType<DeploymentAssessed>().LastOrDefault()?.Verdict ?? state.Assessment?.Verdict;
@@ -35,6 +36,6 @@ public static class ImpactPreview
             if (after != state.Assessment?.Verdict || review)
                 impacts.Add(new Impact(state.Id, state.Name, state.Assessment?.Verdict, after, review));
         }
-        return impacts;
+        return impacts.OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
     }
 }

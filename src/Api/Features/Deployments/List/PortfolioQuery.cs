@@ -44,7 +44,9 @@ public sealed record PortfolioQuery(
             int.TryParse(S("page"), CultureInfo.InvariantCulture, out var page) && page > 0 ? page : 1);
     }
 
-    public IQueryable<DeploymentView> Apply(IQueryable<DeploymentView> query, DateOnly today)
+    public IQueryable<DeploymentView> Apply(IQueryable<DeploymentView> query, DateOnly today) => Order(Filter(query, today));
+
+    public IQueryable<DeploymentView> Filter(IQueryable<DeploymentView> query, DateOnly today)
     {
         if (Search is { } s)
             query = query.Where(d => d.Name.Contains(s, StringComparison.OrdinalIgnoreCase) || d.Model.Name.Contains(s, StringComparison.OrdinalIgnoreCase));
@@ -66,6 +68,11 @@ public sealed record PortfolioQuery(
             var until = today.AddDays(days);
             query = query.Where(d => d.NextWaiverExpiry != null && d.NextWaiverExpiry <= until);
         }
+        return query;
+    }
+
+    public IQueryable<DeploymentView> Order(IQueryable<DeploymentView> query)
+    {
         return (Sort, Descending) switch
         {
             ("name", false) => query.OrderBy(d => d.Name),

@@ -32,6 +32,8 @@ public static class ReportRate
         var registered = new DeploymentRegistered(id, "Support assistant (EU)", StoredModel.From(input.Deployment.Model), StoredUsage.From(input.Deployment.Usage), by, start);
         var view = DeploymentView.Create(registered);
         var events = new List<IEvent> { Wrap(registered, 1, start) };
+        // --out DIR keeps the last render of each report there, to look at (pdftoppm -png -r 60 ...).
+        Out = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
         var size = args.SkipWhile(a => a != "--portfolio").Skip(1).FirstOrDefault() is { } p && int.TryParse(p, out var k) ? k : 500;
         for (var v = 2; v <= 600; v++)
         {
@@ -91,8 +93,16 @@ public static class ReportRate
                           $"{pages / clock.Elapsed.TotalSeconds:0} pages/s, {perRender / (1024.0 * 1024):0.0} MiB allocated per report");
     }
 
+    private static string? Out;
+
     private static (int Pages, long Bytes) Render(IReportDocument document)
     {
+        if (Out is not null)
+        {
+            Directory.CreateDirectory(Out);
+            using var kept = File.Create(Path.Combine(Out, document.GetType().Name + ".pdf"));
+            return (PdfDocumentBuilder.Render(document, kept), kept.Length);
+        }
         using var file = new FileStream(Path.Combine(Path.GetTempPath(), $"governance-bench-{Guid.NewGuid():N}.pdf"), FileMode.CreateNew,
             FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
         var pages = PdfDocumentBuilder.Render(document, file);

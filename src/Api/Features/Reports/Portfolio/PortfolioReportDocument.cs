@@ -58,8 +58,9 @@ internal sealed class PortfolioReportDocument(PortfolioReportModel m) : IReportD
         yield return new Heading("Every deployment");
         yield return new Table(
         [
-            TableColumn.Relative("Deployment", 2), TableColumn.Relative("Model · license", 2.2f), TableColumn.Constant("Status", 62),
-            TableColumn.Constant("Verdict", 62), TableColumn.Relative("Open obligations", 2), TableColumn.Constant("Next waiver expiry", 58),
+            // Obligation codes are long hyphenated words: their column gets the room, so a row is two or three lines, not five.
+            TableColumn.Relative("Deployment", 1.6f), TableColumn.Relative("Model · license", 1.8f), TableColumn.Constant("Status", 62),
+            TableColumn.Constant("Verdict", 62), TableColumn.Relative("Open obligations", 3.4f), TableColumn.Constant("Next waiver expiry", 58),
             TableColumn.Constant("Scan age", 44, TextAlign.Right),
         ], m.Deployments);
     }

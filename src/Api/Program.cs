@@ -41,6 +41,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => Database.Resolve(sp.GetRequiredService<IConfiguration>(),
     sp.GetRequiredService<IOptions<GovernanceOptions>>().Value, sp.GetRequiredService<ILogger<Database>>()));
 builder.Services.AddScoped<RequestTransaction>();
+builder.Services.AddHostedService<PostgresSupervisor>();
 builder.Services.AddScoped<DeploymentHandler>();
 builder.Services.AddScoped<CompanyHandler>();
 builder.Services.AddScoped<ScannerHandler>();

@@ -42,6 +42,7 @@ builder.Services.AddSingleton(sp => Database.Resolve(sp.GetRequiredService<IConf
     sp.GetRequiredService<IOptions<GovernanceOptions>>().Value, sp.GetRequiredService<ILogger<Database>>()));
 builder.Services.AddScoped<RequestTransaction>();
 builder.Services.AddHostedService<PostgresSupervisor>();
+builder.Services.AddHostedService<StartupNotes>();
 builder.Services.AddScoped<DeploymentHandler>();
 builder.Services.AddScoped<CompanyHandler>();
 builder.Services.AddScoped<ScannerHandler>();
@@ -60,6 +61,7 @@ builder.Services.AddMarten(sp => MartenSetup.Options(sp.GetRequiredService<Datab
     .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold);
 
 builder.Services.AddGovernanceAuth();
+builder.Services.AddTokenProblems();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));

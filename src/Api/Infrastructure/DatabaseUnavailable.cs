@@ -30,6 +30,7 @@ public static class DatabaseUnavailable
                 case PostgresException:
                     return false;
                 // Connection refused, reset or timed out, or the pool had no connection to give in time.
+                case DatabaseConnectionLostException:
                 case NpgsqlException { IsTransient: true }:
                 case SocketException:
                 case TimeoutException:
@@ -46,3 +47,7 @@ public static class DatabaseUnavailable
     public static void AddRetryAfter(HttpResponse response) =>
         response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>The connection a request's transaction ran on broke; the exception it caused is the inner one.</summary>
+public sealed class DatabaseConnectionLostException(Exception inner)
+    : Exception("The connection to PostgreSQL broke during the request's transaction, which was rolled back.", inner);

@@ -90,6 +90,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         {
             await next(context);
         }
+        // A connection that broke mid-transaction surfaces as whatever the next use of it throws ("transaction is
+        // already completed"): it is the database that went away, and the transaction it held was rolled back.
+        catch (Exception e) when (Broken(connection) && !DatabaseUnavailable.Is(e))
+        {
+            throw new DatabaseConnectionLostException(e);
+        }
         finally
         {
             context.Response.Body = original;
@@ -107,14 +113,24 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             session.Store(record);
         }
         else session.Delete<IdempotencyRecord>(id);
-        await session.SaveChangesAsync(CancellationToken.None);
-        // A commit whose answer is lost (the connection broke) throws: the client learns the outcome by retrying with the key.
-        await tx.CommitAsync(CancellationToken.None);
+        try
+        {
+            await session.SaveChangesAsync(CancellationToken.None);
+            // A commit whose answer is lost (the connection broke) throws: the client learns the outcome by retrying with the key.
+            await tx.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (Broken(connection) && !DatabaseUnavailable.Is(e))
+        {
+            throw new DatabaseConnectionLostException(e);
+        }
         transaction.Transaction = null;
 
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
     }
+
+    private static bool Broken(NpgsqlConnection connection) =>
+        connection.FullState is System.Data.ConnectionState.Closed || connection.FullState.HasFlag(System.Data.ConnectionState.Broken);
 
     private static async Task<IdempotencyRecord?> LoadAsync(IDocumentStore store, string id, CancellationToken ct)
     {

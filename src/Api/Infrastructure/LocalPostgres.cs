@@ -169,6 +169,9 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>The postmaster's process id, from its lock file (for fault tests that kill it).</summary>
+    public int? PostmasterPid => LockOwner();
+
     private int? LockOwner()
     {
         var pidFile = Path.Combine(_clusterDir, "postmaster.pid");

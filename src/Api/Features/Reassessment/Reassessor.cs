@@ -109,15 +109,17 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
             }
             run.Cursor = batch[^1].Id;
             run.Done += batch.Count;
+            // Counted in the transaction that stores what they count: a replica killed right after it cannot lose them.
+            tally.AddTo(run);
             session.Store(run);
             try
             {
                 await session.SaveChangesAsync(ct);
-                tally.AddTo(run);
             }
             catch (ConcurrencyException)
             {
                 // A deployment of this batch was written meanwhile: none of the batch was stored. Redo it one by one.
+                tally.RemoveFrom(run);
                 tally = new Tally();
                 foreach (var state in batch)
                     if (await OneAsync(store, state.Id, (current, b) => command(current, run), ct) is { } decision)
@@ -180,5 +182,8 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
 
         public void AddTo(ReassessmentRun run) => (run.Changed, run.VerdictsChanged, run.SentToReview) =
             (run.Changed + _changed, run.VerdictsChanged + _verdicts, run.SentToReview + _review);
+
+        public void RemoveFrom(ReassessmentRun run) => (run.Changed, run.VerdictsChanged, run.SentToReview) =
+            (run.Changed - _changed, run.VerdictsChanged - _verdicts, run.SentToReview - _review);
     }
 }

@@ -41,6 +41,48 @@ public sealed class IdempotencyFaultTests(ApiFixture api) : IClassFixture<ApiFix
     }
 
     [Fact]
+    public async Task a_keyed_lease_whose_response_cannot_be_stored_leases_nothing_and_its_retry_leases_once()
+    {
+        var id = (string)(await api.Post("/deployments", "architect", Requests.Deployment(name: "lease-me"))).Json["id"]!;
+        var approved = await api.Post($"/deployments/{id}/decision", "legal", new { decision = "approve", justification = "Pending the scan." });
+        Assert.Equal(200, approved.Status);
+        var key = Headers(Guid.NewGuid().ToString());
+
+        await FailStoredResponsesAsync("raise exception 'response storage refused by test'");
+        Reply failed;
+        try { failed = await api.Post("/scans/lease", "scanner", new { }, key); }
+        finally { await ExecuteAsync("drop trigger if exists fail_responses on governance.mt_doc_idempotencyrecord"); }
+        Assert.True(failed.Status >= 500, failed.ToString());
+        Assert.Equal(0, await LeasesAsync(id));
+
+        var leased = await api.Post("/scans/lease", "scanner", new { }, key);
+        var replayed = await api.Post("/scans/lease", "scanner", new { }, key);
+        Assert.Equal(200, leased.Status);
+        Assert.Equal(id, (string?)leased.Json["deploymentId"]);
+        Assert.Equal((200, leased.Text), (replayed.Status, replayed.Text));
+        Assert.Equal(1, await LeasesAsync(id));
+    }
+
+    [Fact]
+    public async Task keyed_leases_asked_at_once_each_get_their_own_deployment()
+    {
+        // Both see the same oldest candidate; the loser's lease is undone to its savepoint inside its transaction and it
+        // takes the next one, so neither answer is a 409 nor a 500.
+        var ids = new List<string>();
+        foreach (var name in new[] { "lease-race-1", "lease-race-2", "lease-race-3" })
+        {
+            var id = (string)(await api.Post("/deployments", "architect", Requests.Deployment(name: name))).Json["id"]!;
+            Assert.Equal(200, (await api.Post($"/deployments/{id}/decision", "legal", new { decision = "approve", justification = "Pending the scan." })).Status);
+            ids.Add(id);
+        }
+        var leases = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => api.Post("/scans/lease", "scanner", new { }, Headers(Guid.NewGuid().ToString()))));
+
+        Assert.All(leases, l => Assert.Equal(200, l.Status));
+        Assert.Equal(ids.Order(), leases.Select(l => (string)l.Json["deploymentId"]!).Order());
+        foreach (var id in ids) Assert.Equal(1, await LeasesAsync(id));
+    }
+
+    [Fact]
     public async Task concurrent_requests_with_one_key_record_once_and_all_answer_the_original()
     {
         var key = Headers(Guid.NewGuid().ToString());
@@ -107,6 +149,15 @@ public sealed class IdempotencyFaultTests(ApiFixture api) : IClassFixture<ApiFix
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<long> LeasesAsync(string deploymentId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select count(*) from governance.mt_events where stream_id = $1::uuid and type like '%lease%'", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = deploymentId });
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<long> CountAsync(string name)

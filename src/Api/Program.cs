@@ -40,6 +40,9 @@ builder.Services.AddSingleton(policies);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => Database.Resolve(sp.GetRequiredService<IConfiguration>(),
     sp.GetRequiredService<IOptions<GovernanceOptions>>().Value, sp.GetRequiredService<ILogger<Database>>()));
+builder.Services.AddScoped<RequestTransaction>();
+builder.Services.AddHostedService<PostgresSupervisor>();
+builder.Services.AddHostedService<StartupNotes>();
 builder.Services.AddScoped<DeploymentHandler>();
 builder.Services.AddScoped<CompanyHandler>();
 builder.Services.AddScoped<ScannerHandler>();
@@ -50,13 +53,15 @@ builder.Services.AddSingleton<Reassessor>();
 
 builder.Services.AddMarten(sp => MartenSetup.Options(sp.GetRequiredService<Database>().ConnectionString, sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.Events.Mode))
-    .UseLightweightSessions()
+    // Lightweight sessions, enlisted in the request's transaction when it has one (Idempotency-Key: see IdempotencyMiddleware).
+    .BuildSessionsWith<RequestSessions>(ServiceLifetime.Scoped)
     .ApplyAllDatabaseChangesOnStartup()
     // Background re-assessment runs on one replica at a time; another takes over when it stops (see docs/architecture.md).
     .AddSubscriptionWithServices<ReassessmentSubscription>(ServiceLifetime.Singleton)
     .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold);
 
 builder.Services.AddGovernanceAuth();
+builder.Services.AddTokenProblems();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
@@ -85,7 +90,7 @@ app.UseFastEndpoints(c =>
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", o => o.WithTitle("Governance API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponses.WriteAsync });
 app.MapConsole();
 
 await app.RunAsync();

@@ -8,6 +8,9 @@ public sealed class Database(string connectionString, LocalPostgres? local) : IA
 {
     public string ConnectionString { get; } = connectionString;
 
+    /// <summary>The cluster this process owns, when no connection string was configured; <see cref="PostgresSupervisor"/> keeps it up.</summary>
+    public LocalPostgres? Local { get; } = local;
+
     public static Database Resolve(IConfiguration configuration, GovernanceOptions options, ILogger log)
     {
         if (configuration.GetConnectionString("Governance") is { Length: > 0 } configured)
@@ -20,6 +23,51 @@ public sealed class Database(string connectionString, LocalPostgres? local) : IA
 
     public async ValueTask DisposeAsync()
     {
-        if (local is not null) await local.DisposeAsync();
+        if (Local is not null) await Local.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Keeps the cluster this process owns running: when its postmaster dies (killed, out of memory), it is started again,
+/// with a growing pause between failed tries, and every step is logged. Until it is back, requests answer 503 and
+/// readiness says so; crash recovery replays what was committed. A configured server is someone else's to run.
+/// </summary>
+public sealed class PostgresSupervisor(Database database, ILogger<PostgresSupervisor> log) : BackgroundService
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (database.Local is not { } local) return;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(Poll, stoppingToken);
+            if (local.IsRunning || local.Stopped) continue;
+            log.LogWarning("PostgreSQL on port {Port} is not running; restarting it", local.Port);
+            var backoff = TimeSpan.FromSeconds(1);
+            for (var attempt = 1; !stoppingToken.IsCancellationRequested && !local.Stopped; attempt++)
+            {
+                try
+                {
+                    await local.RestartAsync(stoppingToken);
+                    log.LogInformation("PostgreSQL restarted on port {Port} (attempt {Attempt})", local.Port, attempt);
+                    break;
+                }
+                catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+                {
+                    log.LogWarning("PostgreSQL did not restart (attempt {Attempt}); trying again in {Seconds} s: {Message}",
+                        attempt, backoff.TotalSeconds, e.Message.Split('\n')[0]);
+                    await Task.Delay(backoff, stoppingToken);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                }
+            }
+        }
+    }
+
+    // Stopping the host is not a failure to report.
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try { await base.StopAsync(cancellationToken); }
+        catch (OperationCanceledException) { }
     }
 }

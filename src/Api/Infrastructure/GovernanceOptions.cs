@@ -24,7 +24,20 @@ public sealed class GovernanceOptions
     public UiOptions Ui { get; set; } = new();
     public ReassessmentOptions Reassessment { get; set; } = new();
 
-    public string DataPath => Path.GetFullPath(DataDir);
+    public string DataPath => ResolveDataPath(DataDir, Directory.GetCurrentDirectory());
+
+    /// <summary>
+    /// A relative data folder belongs to the repository when run from a source checkout (`dotnet run` starts in the
+    /// project folder, and the Api and its <c>token</c> command must find the same signing key wherever they are started
+    /// from); elsewhere it is relative to the working directory.
+    /// </summary>
+    public static string ResolveDataPath(string dataDir, string workingDirectory)
+    {
+        if (Path.IsPathRooted(dataDir)) return Path.GetFullPath(dataDir);
+        for (var dir = new DirectoryInfo(workingDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Governance.sln"))) return Path.GetFullPath(Path.Combine(dir.FullName, dataDir));
+        return Path.GetFullPath(Path.Combine(workingDirectory, dataDir));
+    }
 
     /// <summary>For what runs before the host exists (the <c>token</c> command, locating the policies): the same binding and checks.</summary>
     public static GovernanceOptions From(IConfiguration configuration)

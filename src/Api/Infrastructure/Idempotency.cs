@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Marten;
+using JasperFx;
+using Npgsql;
 
 namespace Governance.Api.Infrastructure;
 
@@ -8,6 +10,7 @@ public sealed class IdempotencyRecord
 {
     public string Id { get; set; } = "";
     public string RequestHash { get; set; } = "";
+    /// <summary>Always true for records this version writes; false only in records left by versions before it.</summary>
     public bool Completed { get; set; }
     public int StatusCode { get; set; }
     public string? ContentType { get; set; }
@@ -19,14 +22,18 @@ public sealed class IdempotencyRecord
 
 /// <summary>
 /// A client retrying a POST with the same <c>Idempotency-Key</c> gets the original response and nothing is recorded twice.
-/// The key is reserved in the request's own Marten session, so it commits in the same transaction as the
-/// events: either both are stored or neither. Keys are scoped to the caller and the route.
+/// The request runs in one PostgreSQL transaction (<see cref="RequestTransaction"/>) that holds the key from the start,
+/// the endpoint's events, and the response it gave; it commits once the response is known. So a key is either
+/// absent (nothing was recorded: a retry runs the request) or holds the response of what was recorded (a retry replays
+/// it); a process or database that dies mid-request leaves an open transaction PostgreSQL rolls back, never a key
+/// stuck half-way. A second request with the same key waits on the first's row lock, then replays what it committed.
+/// Keys are scoped to the caller and the route.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
     public const string Header = "Idempotency-Key";
 
-    public async Task InvokeAsync(HttpContext context, IDocumentStore store, TimeProvider clock)
+    public async Task InvokeAsync(HttpContext context, IDocumentStore store, Database database, RequestTransaction transaction, TimeProvider clock)
     {
         if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Headers.TryGetValue(Header, out var values)
             || context.User.Identity?.IsAuthenticated != true)
@@ -48,18 +55,33 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         var id = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
             $"{Actor.From(context.User).Id}\n{context.Request.Path}\n{key}")));
 
-        await using (var query = store.QuerySession())
+        if (await LoadAsync(store, id, context.RequestAborted) is { } existing)
         {
-            if (await query.LoadAsync<IdempotencyRecord>(id, context.RequestAborted) is { } existing)
-            {
-                await Replay(context, existing, requestHash);
-                return;
-            }
+            await Replay(context, existing, requestHash);
+            return;
         }
 
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(context.RequestAborted);
+        await using var tx = await connection.BeginTransactionAsync(context.RequestAborted);
+        transaction.Transaction = tx;
+        // The request's own scoped session, enlisted in the transaction: the endpoint's SaveChanges writes into it.
+        var session = context.RequestServices.GetRequiredService<IDocumentSession>();
         var record = new IdempotencyRecord { Id = id, RequestHash = requestHash, CreatedAt = clock.GetUtcNow() };
-        // The request's own scoped session: the endpoint's SaveChanges commits the reservation with its events.
-        context.RequestServices.GetRequiredService<IDocumentSession>().Insert(record);
+        try
+        {
+            // Taking the key first: a concurrent request with the same key waits here until this one commits or rolls back.
+            session.Insert(record);
+            await session.SaveChangesAsync(context.RequestAborted);
+        }
+        catch (DocumentAlreadyExistsException)
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            transaction.Transaction = null;
+            // The other request committed while this one waited: its response is this one's.
+            await Replay(context, (await LoadAsync(store, id, context.RequestAborted))!, requestHash);
+            return;
+        }
 
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
@@ -68,12 +90,18 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         {
             await next(context);
         }
+        // A connection that broke mid-transaction surfaces as whatever the next use of it throws ("transaction is
+        // already completed"): it is the database that went away, and the transaction it held was rolled back.
+        catch (Exception e) when (Broken(connection) && !DatabaseUnavailable.Is(e))
+        {
+            throw new DatabaseConnectionLostException(e);
+        }
         finally
         {
             context.Response.Body = original;
         }
 
-        // Only a success wrote anything; failures are not remembered, so a corrected retry can succeed.
+        // Only a success is remembered, so a corrected retry can succeed; whatever a refused request wrote still commits.
         if (context.Response.StatusCode is >= 200 and < 300)
         {
             record.Completed = true;
@@ -82,12 +110,32 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             record.Location = context.Response.Headers.Location;
             record.ETag = context.Response.Headers.ETag;
             record.Body = buffer.ToArray();
-            await using var write = store.LightweightSession();
-            write.Store(record);
-            await write.SaveChangesAsync(CancellationToken.None);
+            session.Store(record);
         }
+        else session.Delete<IdempotencyRecord>(id);
+        try
+        {
+            await session.SaveChangesAsync(CancellationToken.None);
+            // A commit whose answer is lost (the connection broke) throws: the client learns the outcome by retrying with the key.
+            await tx.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (Broken(connection) && !DatabaseUnavailable.Is(e))
+        {
+            throw new DatabaseConnectionLostException(e);
+        }
+        transaction.Transaction = null;
+
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
+    }
+
+    private static bool Broken(NpgsqlConnection connection) =>
+        connection.FullState is System.Data.ConnectionState.Closed || connection.FullState.HasFlag(System.Data.ConnectionState.Broken);
+
+    private static async Task<IdempotencyRecord?> LoadAsync(IDocumentStore store, string id, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        return await query.LoadAsync<IdempotencyRecord>(id, ct);
     }
 
     private static async Task Replay(HttpContext context, IdempotencyRecord existing, string requestHash)
@@ -100,8 +148,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         }
         if (!existing.Completed)
         {
-            await Problem.Of(409, "Request in progress",
-                "A request with this Idempotency-Key is still being processed. Retry shortly.").ExecuteAsync(context);
+            // Versions before this one stored the key with the events and the response after them; a process that died in
+            // between left the key without its response. The events were recorded, the response is lost: say so, for good.
+            await Problem.Of(409, "Request recorded, response lost",
+                "A request with this Idempotency-Key was recorded, but its response was lost in a crash of an earlier version. " +
+                "Read the resource to see its outcome; do not repeat the request with a new key.").ExecuteAsync(context);
             return;
         }
         context.Response.StatusCode = existing.StatusCode;

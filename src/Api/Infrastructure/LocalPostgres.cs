@@ -146,20 +146,72 @@ public sealed class LocalPostgres : IAsyncDisposable
             Port = (stored > 0 ? TryBind(stored) : null) ?? TryBind(0)!.Value;
             await File.WriteAllTextAsync(portFile, Port.ToString(CultureInfo.InvariantCulture), ct);
             _log?.Invoke($"Starting PostgreSQL on 127.0.0.1:{Port} (log: {_logFile})");
-            // pg_ctl hands -o to /bin/sh, so this one string has to be shell-quoted.
-            var serverOptions = $"-p {Port} -c listen_addresses=127.0.0.1" + (OperatingSystem.IsWindows() ? "" : $" -k {ShellQuote(_socketDir)}");
-            try { await PgAsync("pg_ctl", ["-D", _clusterDir, "-l", _logFile, "-w", "-t", "60", "-o", serverOptions, "start"], ct: ct); }
-            catch (InvalidOperationException e)
-            {
-                var tail = File.Exists(_logFile) ? string.Join('\n', (await File.ReadAllLinesAsync(_logFile, ct)).TakeLast(20)) : "(no log written)";
-                throw new InvalidOperationException($"{e.Message}\nLast lines of {_logFile}:\n{tail}", e);
-            }
+            await StartServerAsync(ct);
         }
         try { await CreateDatabaseAsync("governance", ct); }
         catch (NpgsqlException e) when (alreadyRunning)
         {
             throw new InvalidOperationException($"{pidFile} says a server is running, but it does not answer on port {Port}. " +
                 $"Stop it with `pg_ctl stop -D {_clusterDir}`, or delete postmaster.pid if that process no longer exists.", e);
+        }
+    }
+
+    /// <summary>
+    /// Whether the postmaster this cluster's lock file names is alive. Cheap (no child process), so a supervisor can ask
+    /// every second; false once <see cref="StopAsync"/> was called, which is not a death to recover from.
+    /// </summary>
+    public bool IsRunning
+    {
+        get
+        {
+            try { return LockOwner() is { } pid && Alive(pid); }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException) { return false; }
+        }
+    }
+
+    /// <summary>The postmaster's process id, from its lock file (for fault tests that kill it).</summary>
+    public int? PostmasterPid => LockOwner();
+
+    private int? LockOwner()
+    {
+        var pidFile = Path.Combine(_clusterDir, "postmaster.pid");
+        return File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) ? pid : null;
+    }
+
+    private static bool Alive(int pid)
+    {
+        // A killed postmaster whose parent does not reap it stays a zombie: it exists, but it is dead.
+        var stat = $"/proc/{pid}/stat";
+        if (File.Exists(stat)) return File.ReadAllText(stat) is var text && text[(text.LastIndexOf(')') + 2)..].FirstOrDefault() is not ('Z' or 'X');
+        using var process = Process.GetProcessById(pid);
+        return !process.HasExited;
+    }
+
+    public bool Stopped => Volatile.Read(ref _stopped) == 1;
+
+    /// <summary>
+    /// Starts the server again on the same port after its postmaster died; PostgreSQL's crash recovery replays the WAL,
+    /// so every committed transaction is there. Fails (to be tried again later) while the dead server's backends still hold
+    /// its shared memory.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken ct)
+    {
+        if (Stopped) return;
+        // PostgreSQL removes a stale lock file itself, unless its process still exists as a zombie: that one is ours to remove.
+        if (LockOwner() is { } pid && File.Exists($"/proc/{pid}/stat") && !Alive(pid))
+            File.Delete(Path.Combine(_clusterDir, "postmaster.pid"));
+        await StartServerAsync(ct);
+    }
+
+    private async Task StartServerAsync(CancellationToken ct)
+    {
+        // pg_ctl hands -o to /bin/sh, so this one string has to be shell-quoted.
+        var serverOptions = $"-p {Port} -c listen_addresses=127.0.0.1" + (OperatingSystem.IsWindows() ? "" : $" -k {ShellQuote(_socketDir)}");
+        try { await PgAsync("pg_ctl", ["-D", _clusterDir, "-l", _logFile, "-w", "-t", "60", "-o", serverOptions, "start"], ct: ct); }
+        catch (InvalidOperationException e)
+        {
+            var tail = File.Exists(_logFile) ? string.Join('\n', (await File.ReadAllLinesAsync(_logFile, ct)).TakeLast(20)) : "(no log written)";
+            throw new InvalidOperationException($"{e.Message}\nLast lines of {_logFile}:\n{tail}", e);
         }
     }
 

@@ -23,13 +23,17 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 "A request with the same Idempotency-Key was being processed at the same time. Retry to get its response."),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
             Governance.Pdf.FontsMissingException fonts => (503, "Reports unavailable", fonts.Message),
+            _ when DatabaseUnavailable.Is(exception) => (503, DatabaseUnavailable.Title, DatabaseUnavailable.Detail),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", null),
-            _ => (500, "Internal server error", "The error was logged; nothing was recorded for this request."),
+            // Nothing says whether a write got as far as its commit: claiming either outcome could be a lie.
+            _ => (500, "Internal server error", "The error was logged. A write may or may not have been recorded: read the resource, " +
+                "or retry with the same Idempotency-Key, which answers the original outcome."),
         };
         if (status == 500) log.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
         else log.LogInformation("{Method} {Path} answered {Status}: {Message}", context.Request.Method, context.Request.Path, status, exception.Message);
         if (context.Response.HasStarted) return false;
         context.Response.StatusCode = status;
+        if (title == DatabaseUnavailable.Title) DatabaseUnavailable.AddRetryAfter(context.Response);
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,

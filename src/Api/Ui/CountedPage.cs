@@ -22,7 +22,7 @@ public sealed class CountedPage<T>(IReadOnlyList<T> items, long totalItemCount, 
 public static class CountedPage
 {
     /// <param name="ordered">The filtered and ordered query; <paramref name="filtered"/> the same without the order, to count.</param>
-    public static async Task<CountedPage<T>> ReadAsync<T>(IQueryable<T> filtered, IQueryable<T> ordered, int pageNumber, int pageSize, CancellationToken ct)
+    public static async Task<CountedPage<T>> ReadAsync<T>(IQueryable<T> filtered, IQueryable<T> ordered, int pageNumber, int pageSize, CancellationToken ct) where T : notnull
     {
         long total = await filtered.CountAsync(ct);
         var items = await ordered.Skip((Math.Max(1, pageNumber) - 1) * pageSize).Take(pageSize).ToListAsync(ct);

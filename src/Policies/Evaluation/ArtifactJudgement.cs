@@ -84,8 +84,8 @@ internal static partial class ArtifactJudgement
             var said = string.IsNullOrWhiteSpace(named) ? "names no license" : $"says it is licensed under \"{named}\"";
             var why = (saysOther, text) switch
             {
-                (true, null) => $"The model file {said}",
                 (_, { } t) => $"The model {said}, but its license file {t.File} is the text of {t.IdentifiedAs} ({t.Similarity:P0} alike)",
+                _ => $"The model file {said}",   // saysOther, no identified text (the condition above rules out neither)
             };
             return new Finding(FindingCodes.LicenseMismatch, Severity.Blocking, Evaluator.ScanClause,
                 $"{why}, while the deployment declares \"{declaredLicenseId}\"; the assessment was made under a license that may not be " +

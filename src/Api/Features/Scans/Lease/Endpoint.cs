@@ -31,7 +31,8 @@ public sealed record Response(Guid LeaseId, DateTimeOffset LeaseExpiresAt, Guid 
 /// has no live lease is leased to it (an event on the deployment's stream). Two scanners asking at once never get the
 /// same deployment: each lease goes through the deployment's decider at the version read, and the loser moves on.
 /// </summary>
-public sealed class Endpoint(IDocumentStore store, PolicySet policies, IOptions<GovernanceOptions> options, TimeProvider clock) : Endpoint<Request, Response>
+public sealed class Endpoint(IDocumentStore store, PolicySet policies, IOptions<GovernanceOptions> options, TimeProvider clock, RequestTransaction request)
+    : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -44,7 +45,7 @@ public sealed class Endpoint(IDocumentStore store, PolicySet policies, IOptions<
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var scanner = new ScannerAsking(req.KeyId, req.Environment is null ? null : DeploymentState.EnvironmentKey(req.Environment));
-        if (await LeaseNextAsync(store, policies, options, clock, Actor.From(User), scanner, ct) is { } lease) await Send.OkAsync(lease, ct);
+        if (await LeaseNextAsync(store, policies, options, clock, Actor.From(User), scanner, ct, request.Transaction) is { } lease) await Send.OkAsync(lease, ct);
         else await Send.NoContentAsync(ct);
     }
 
@@ -52,8 +53,12 @@ public sealed class Endpoint(IDocumentStore store, PolicySet policies, IOptions<
     internal sealed record ScannerAsking(string? KeyId, string? Environment);
 
     /// <summary>The lease itself, shared with the deprecated <c>GET /scans/next</c>.</summary>
+    /// <param name="transaction">
+    /// The request's transaction (an <c>Idempotency-Key</c>), if any: the lease is written in it, so it commits with the
+    /// stored response or not at all; a candidate lost to another scanner is undone to a savepoint and the next one tried.
+    /// </param>
     internal static async Task<Response?> LeaseNextAsync(IDocumentStore store, PolicySet policies, IOptions<GovernanceOptions> options, TimeProvider clock,
-        Actor by, ScannerAsking scanner, CancellationToken ct)
+        Actor by, ScannerAsking scanner, CancellationToken ct, Npgsql.NpgsqlTransaction? transaction = null)
     {
         var (now, scans) = (clock.GetUtcNow(), options.Value.Scans);
         // A failed scan (wrong or unreadable file) is tried again only after a pause: someone has to fix the file first.
@@ -72,17 +77,22 @@ public sealed class Endpoint(IDocumentStore store, PolicySet policies, IOptions<
         {
             var command = new DeploymentCommand.LeaseForScan(candidate.Id, Guid.CreateVersion7(), now + scans.Lease, retryFailedAfter, staleBefore,
                 scanner.KeyId, scanner.Environment);
+            const string savepoint = "lease_candidate";
+            if (transaction is not null) await transaction.SaveAsync(savepoint, ct);
             try
             {
-                await using var session = store.LightweightSession();
+                await using var session = transaction is null ? store.LightweightSession()
+                    : store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction, shouldAutoCommit: false));
                 var outcome = await new DeploymentHandler(session, policies, options, clock)
                     .HandleAsync(command, candidate.Version, by, ct);
+                if (transaction is not null) await transaction.ReleaseAsync(savepoint, ct);
                 if (outcome.Value is { } leased)
                     return new Response(command.LeaseId, command.ExpiresAt, leased.Id, leased.Name, leased.Model);
             }
             catch (ConcurrencyException)
             {
                 // another scanner, or a change, got there first: try the next candidate
+                if (transaction is not null) await transaction.RollbackAsync(savepoint, ct);
             }
         }
         return null;

@@ -52,9 +52,20 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
     {
         if (assessedUnder.Count == 0) return 0;
         AssessmentBasis basis;
-        await using (var query = store.QuerySession()) basis = await AssessmentBasis.LoadAsync(query, policies, ct, options.Value.Scans);
+        ReassessmentRun? inForce;
+        await using (var query = store.QuerySession())
+        {
+            basis = await AssessmentBasis.LoadAsync(query, policies, ct, options.Value.Scans);
+            inForce = basis.CompanyVersion is { } version ? await query.LoadAsync<ReassessmentRun>(Company.CompanyHandler.RunId(version), ct) : null;
+        }
+        // The run of the company change in force re-assesses, in batches, every open deployment it has not reached yet
+        // (it goes in id order): leave those to it. Otherwise a change recorded while the previous run's events are still
+        // passing by here would be done one deployment at a time, before its run gets to them.
+        bool LeftToTheRun(Guid id) => inForce?.Status == RunStatus.Queued
+            || (inForce?.Status == RunStatus.Running && (inForce.Cursor is not { } cursor || string.CompareOrdinal(id.ToString(), cursor.ToString()) > 0));
         var converged = 0;
-        foreach (var id in assessedUnder.Where(a => a.Value.Catalog != basis.CatalogVersion || (a.Value.Company ?? -1) < basis.CompanyVersion).Select(a => a.Key))
+        foreach (var id in assessedUnder.Where(a => a.Value.Catalog != basis.CatalogVersion || (a.Value.Company ?? -1) < basis.CompanyVersion)
+                     .Select(a => a.Key).Where(id => !LeftToTheRun(id)))
             if (await OneAsync(store, id, (state, basis) => DeploymentDecider.IsOutdated(state, basis)
                     ? new DeploymentCommand.Reassess(id, state.Assessment?.CatalogVersion != basis.CatalogVersion ? "catalog-changed" : "company-changed")
                     : null, ct) is { Events.Count: > 0 })

@@ -36,6 +36,38 @@ public sealed class ReassessmentTests(ApiFixture api) : IClassFixture<ApiFixture
     }
 
     [Fact]
+    public async Task a_change_made_just_after_a_run_finishes_is_done_by_its_own_run_not_one_deployment_at_a_time()
+    {
+        await api.Put("/company/rules", "legal", NoRules);
+        // More than one page of the subscription (500 events), so the first run's assessments take a while to pass by.
+        var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 600), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+            ids.Add((string)(await api.Post("/deployments", "architect", Requests.Deployment(name: $"back-to-back-{i}"))).Json["id"]!));
+        await api.SettleAsync();
+
+        // The second change is recorded while the first run's assessments are still to pass by the subscription: they
+        // rest on the company version before it, but its own run will reach them, so convergence leaves them to it.
+        var first = (string)(await api.Put("/company/rules", "legal", DenyUs)).Json["reassessment"]!["href"]!;
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while ((string?)(await api.Get(first, "auditor")).Json["status"] != "finished")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the first run did not finish");
+            await Task.Delay(10);
+        }
+        var second = await api.Put("/company/rules", "legal", NoRules);
+        await api.SettleAsync();
+
+        var run = (await api.Get((string)second.Json["reassessment"]!["href"]!, "auditor")).Json;
+        Assert.True((int)run["verdictsChanged"]! >= ids.Count, run.ToJsonString());
+        foreach (var id in ids)
+        {
+            var last = (await api.Get($"/deployments/{id}/events?limit=500", "auditor")).Json["events"]!.AsArray()
+                .Last(e => (string?)e!["type"] == "deployment_assessed")!;
+            Assert.Equal("company-rules-adopted", (string?)last["data"]!["trigger"]);
+        }
+    }
+
+    [Fact]
     public async Task a_deployment_the_change_leaves_as_it_was_is_confirmed_under_the_new_versions()
     {
         var id = (string)(await api.Post("/deployments", "architect", Requests.Deployment(name: "unaffected", licenseId: "apache-2.0", origin: "FR"))).Json["id"]!;

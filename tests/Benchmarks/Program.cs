@@ -6,6 +6,7 @@ using Governance.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- scan-fidelity [--threads N] [-p 512] [-n 128] [-r 5] [--rounds 6] [--rebuild]
 // dotnet run -c Release --project tests/Benchmarks -- hash [--mib 1024] [--runs 3] [--shards N]   (N > 0: a sharded model folder)
 // dotnet run -c Release --project tests/Benchmarks -- reports [--rounds 20]
+// dotnet run -c Release --project tests/Benchmarks -- hostile [--cases 10000] [--concurrency 8] [--seed 11]
 return args.FirstOrDefault() switch
 {
     "evaluator" => Run(() => BenchmarkRunner.Run<EvaluatorBenchmarks>(args: args[1..])),
@@ -14,6 +15,7 @@ return args.FirstOrDefault() switch
     "hash" => await HashRate.RunAsync(args[1..]),
     "reports" => ReportRate.Run(args[1..]),
     "scale" => await Scale.RunAsync(args[1..]),
+    "hostile" => await Hostile.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -25,6 +27,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Governance.Benchmarks evaluator [BenchmarkDotNet args] | write [--seconds N] [--concurrency N] | scan-fidelity [--threads N] | hash [--mib N] [--shards N] | reports [--rounds N] [--portfolio N] | scale [--deployments N] [--concurrency N] [--stream-events N]");
+    Console.Error.WriteLine("usage: Governance.Benchmarks evaluator [BenchmarkDotNet args] | write [--seconds N] [--concurrency N] | scan-fidelity [--threads N] | hash [--mib N] [--shards N] | reports [--rounds N] [--portfolio N] | scale [--deployments N] [--concurrency N] [--stream-events N] | hostile [--cases N] [--concurrency N] [--seed N]");
     return 2;
 }

@@ -30,4 +30,16 @@ public sealed partial class RoleTableTests(ApiFixture api) : IClassFixture<ApiFi
             $"{op.Key}: the code allows {string.Join(", ", op.Value)}, docs/api.md says {string.Join(", ", table[op.Key].Roles)}"));
         Assert.All(table, row => Assert.True(row.Value.Why.Length > 10, $"{row.Key} says no why"));
     }
+
+    [Theory]
+    [InlineData("/deployments", "model")]
+    [InlineData("/scanners", "publicKey")]
+    [InlineData("/company/usage", "monthlyRevenueUsd")]
+    [InlineData("/deployments/{id}/usage", "usage")]
+    public async Task each_request_body_is_described_by_its_own_schema(string path, string property)
+    {
+        var document = JsonNode.Parse((await api.Send(HttpMethod.Get, "/openapi/v1.json", null)).Text)!;
+        var reference = (string)document["paths"]![path]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!;
+        Assert.NotNull(document["components"]!["schemas"]![reference.Split('/')[^1]]!["properties"]![property]);
+    }
 }

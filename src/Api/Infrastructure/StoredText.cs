@@ -167,7 +167,7 @@ public sealed class RequestGuard(RequestDelegate next)
             }
             catch (InvalidDataException ex)
             {
-                await Refuse(context, 400, "Malformed form", "body", ex.Message);
+                await Refuse(context, 400, "Malformed form", "form", ex.Message);
                 return;
             }
             foreach (var (name, values) in form)

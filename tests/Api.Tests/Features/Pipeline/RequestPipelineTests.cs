@@ -76,6 +76,14 @@ public sealed class RequestPipelineTests(ApiFixture api) : IClassFixture<ApiFixt
     public async Task a_nul_in_a_query_parameter_is_a_400_naming_it() =>
         AssertNames(await api.Get("/deployments?license=llama%00", "architect"), 400, "license");
 
+    [Fact]
+    public async Task a_control_character_in_a_console_form_field_is_a_400_naming_it_before_antiforgery_or_binding()
+    {
+        AssertNames(await Raw(HttpMethod.Post, "/ui/signin", null, "Input.Name=Dana%07&Input.Role=legal", "application/x-www-form-urlencoded"), 400, "Input.Name");
+        // U+0000 the form reader itself refuses; the refusal is still a problem, naming the form.
+        AssertNames(await Raw(HttpMethod.Post, "/ui/signin", null, "Input.Name=Dana%00&Input.Role=legal", "application/x-www-form-urlencoded"), 400, "form");
+    }
+
     [Theory]
     [InlineData("/deployments?page=2147483647&pageSize=500", "page")]
     [InlineData("/deployments?page=-2147483648", "page")]

@@ -62,7 +62,7 @@ builder.Services.AddMarten(sp => MartenSetup.Options(sp.GetRequiredService<Datab
 
 builder.Services.AddGovernanceAuth();
 builder.Services.AddTokenProblems();
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemFields.Name);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 builder.Services.AddFastEndpoints();
@@ -70,11 +70,14 @@ builder.Services.AddGovernanceOpenApi();
 builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
 builder.AddConsole();
 
+builder.WebHost.ConfigureKestrel(RequestGuard.ConfigureKestrel);
+
 var app = builder.Build();
 app.Services.GetRequiredService<ReportRendering>().CheckFonts();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMiddleware<RequestGuard>();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseMiddleware<IdempotencyMiddleware>();

@@ -39,6 +39,7 @@ public static class AuthSetup
                 o.TokenValidationParameters.IssuerSigningKey = SigningKey.Resolve(options);
             }
         });
+        services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, SingleRole.Apply);
         services.AddAuthorization();
         return services;
     }

@@ -19,6 +19,8 @@ public static class Json
         options.DictionaryKeyPolicy = null;
         options.Converters.Add(new JsonStringEnumConverter(new SnakeCase(), allowIntegerValues: false));
         options.Converters.Add(new YearMonthJsonConverter());
+        // Every string a request carries must be storable (no U+0000, no lone surrogates): refused here, once, for all.
+        options.Converters.Add(new StoredTextJsonConverter());
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(TagRuleKinds);
     }

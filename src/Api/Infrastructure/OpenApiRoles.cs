@@ -14,11 +14,12 @@ public static class OpenApiSetup
 {
     public static IServiceCollection AddGovernanceOpenApi(this IServiceCollection services) => services.AddOpenApi(o =>
     {
-        // Every use case names its DTOs Request/Response; the folder makes them unique (DecideRequest, ListResponse).
+        // Every use case names its DTOs Request/Response; the area and folder make them unique (DeploymentsRegisterRequest,
+        // ScannersRegisterRequest): the folder alone is not, and two bodies under one name made the document describe one wrongly.
         o.CreateSchemaReferenceId = type => OpenApiOptions.CreateDefaultSchemaReferenceId(type) is { } id
             && type.Type.Namespace?.StartsWith("Governance.Api.Features.", StringComparison.Ordinal) == true
             && type.Type.Namespace.Split('.') is { Length: > 4 } parts
-            ? parts[^1] + id
+            ? parts[^2] + parts[^1] + id
             : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
         o.AddDocumentTransformer((document, _, _) =>
         {

@@ -51,3 +51,32 @@ public static class Problem
 
     public static IResult DeploymentNotFound(Guid id) => Of(404, "Deployment not found", $"No deployment has id {id}.");
 }
+
+/// <summary>
+/// Refusals the framework writes without a body of their own (status code pages: 401, 403, 404, 405, 415 ...) name what
+/// the caller must change, in the <c>errors: [{name, reason}]</c> shape every field error has.
+/// </summary>
+public static class ProblemFields
+{
+    public static void Name(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("errors")) return;
+        var (name, reason) = problem.Status switch
+        {
+            401 => ("Authorization", "Send a valid bearer token (Authorization: Bearer ...)."),
+            403 => ("Authorization", "The token's role may not do this (see x-roles in the OpenAPI document)."),
+            404 => ("path", problem.Detail ?? "Nothing is at this path."),
+            405 => ("method", $"{context.HttpContext.Request.Method} is not allowed here."),
+            406 => ("Accept", "This resource is not available in the media type asked for."),
+            411 => ("Content-Length", "Say how long the body is."),
+            413 => ("body", problem.Detail ?? "The body is too large."),
+            414 => ("path", "The path and query are too long."),
+            415 => ("Content-Type", "Send the body as application/json (or the media type the operation names)."),
+            431 => ("headers", "The request headers are too large."),
+            _ => ((string?)null, (string?)null),
+        };
+        if (name is null) return;
+        problem.Extensions["errors"] = new[] { new { name, reason } };
+    }
+}

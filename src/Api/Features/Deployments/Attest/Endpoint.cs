@@ -31,7 +31,13 @@ public sealed class Validator : Validator<Request>
     public Validator()
     {
         RuleFor(x => x.PayloadType).Equal(Dsse.InTotoPayloadType);
-        RuleFor(x => x.Payload).NotEmpty().MaximumLength(2_000_000).Must(Dsse.IsBase64).WithMessage("'payload' must be base64.");
+        RuleFor(x => x.Payload).NotEmpty().MaximumLength(2_000_000).Must(Dsse.IsBase64).WithMessage("'payload' must be base64.")
+            .Custom((payload, context) =>
+            {
+                if (!Dsse.IsBase64(payload)) return;
+                foreach (var (path, reason) in StatementSchema.Check(Convert.FromBase64String(payload!)))
+                    context.AddFailure(new FluentValidation.Results.ValidationFailure($"payload:{path}", $"The statement at {path}: {reason}"));
+            });
         RuleFor(x => x.Signatures).NotEmpty().Must(s => s is null || s.Count <= 8).WithMessage("Between 1 and 8 signatures.");
         RuleForEach(x => x.Signatures).NotNull().ChildRules(s =>
         {

@@ -15,7 +15,8 @@ public sealed record Response(bool Verified, string Sha256, string Detail, Guid?
 /// </summary>
 public sealed class Endpoint(IQuerySession session) : EndpointWithoutRequest<Response>
 {
-    private const long MaxBytes = 100L << 20;
+    /// <summary>The one upload limit: the web server is told it for this route (<see cref="RequestBodyLimit"/>), and the 413 states it.</summary>
+    public const long MaxBytes = 100L << 20;
 
     public override void Configure()
     {
@@ -23,22 +24,28 @@ public sealed class Endpoint(IQuerySession session) : EndpointWithoutRequest<Res
         this.Allow(Role.All.ToArray());
         Summary(s => s.Summary = "Verify that a PDF is a report Governance issued, and say which, when and for whom");
         // Any content type reaches the handler (which explains what it wants), so authentication answers first.
-        Description(b => b.Accepts<FastEndpoints.EmptyRequest>("application/pdf", "multipart/form-data", "*/*").ProducesProblem(400).ProducesProblem(413));
+        Description(b => b.Accepts<FastEndpoints.EmptyRequest>("application/pdf", "multipart/form-data", "*/*").ProducesProblem(400).ProducesProblem(413)
+            .WithMetadata(new RequestBodyLimit(MaxBytes)));
     }
 
     public override async Task HandleAsync(CancellationToken ct)
     {
         var request = HttpContext.Request;
-        if (request.ContentLength > MaxBytes)
-        {
-            await Send.ResultAsync(Problem.Of(413, "Too large", $"Reports are at most {MaxBytes >> 20} MiB."));
-            return;
-        }
         Stream? body = null;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
-            body = form.Files.FirstOrDefault()?.OpenReadStream();
+            try
+            {
+                var form = await request.ReadFormAsync(ct);
+                body = form.Files.FirstOrDefault()?.OpenReadStream();
+            }
+            // A form without a boundary, with a section header past the limit, or cut short is the caller's error.
+            catch (Exception ex) when (ex is InvalidDataException or IOException and not BadHttpRequestException && !ct.IsCancellationRequested)
+            {
+                AddError(new FluentValidation.Results.ValidationFailure("file", $"Malformed multipart form: {ex.Message}"));
+                await Send.ErrorsAsync(400, ct);
+                return;
+            }
         }
         else if (request.ContentType?.StartsWith("application/pdf", StringComparison.OrdinalIgnoreCase) == true
                  || request.ContentType?.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) == true)
@@ -54,7 +61,18 @@ public sealed class Endpoint(IQuerySession session) : EndpointWithoutRequest<Res
 
         string sha256;
         await using (body)
-            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(body, ct));
+        {
+            try
+            {
+                sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(body, ct));
+            }
+            catch (IOException ex) when (ex is not BadHttpRequestException && !ct.IsCancellationRequested)
+            {
+                AddError(new FluentValidation.Results.ValidationFailure("body", $"The upload was cut short: {ex.Message}"));
+                await Send.ErrorsAsync(400, ct);
+                return;
+            }
+        }
         var report = await session.Query<ReportView>().FirstOrDefaultAsync(r => r.Sha256 == sha256, ct);
         await Send.OkAsync(report is null
             ? new Response(false, sha256, "No report issued by this Governance has this SHA-256: the file was not issued here, or it was changed.",

@@ -91,6 +91,14 @@ public static class ConsoleAuth
         {
             var now = context.Options.TimeProvider?.GetUtcNow() ?? DateTimeOffset.UtcNow;
             var principal = context.Principal!;
+            // One role per session, as one role per token: what a person does is recorded under the role they acted in,
+            // and an account holding several would act under all of them while the trail names one.
+            if (RolesOf(principal) is { Count: > 1 } several)
+            {
+                context.HandleResponse();
+                context.Response.Redirect($"{PathPrefix}/signin?refused={Uri.EscapeDataString(string.Join(",", several))}");
+                return Task.CompletedTask;
+            }
             context.Principal = Principal(
                 principal.FindFirstValue("sub") ?? "unknown",
                 principal.FindFirstValue("name") ?? principal.FindFirstValue("preferred_username") ?? "unknown",

@@ -65,6 +65,31 @@ public sealed class SignInModesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task an_account_holding_several_governance_roles_is_not_signed_in_and_is_told_why()
+    {
+        _provider.Person["roles"] = new[] { "legal", "admin" };
+        var app = await StartAsync(new()
+        {
+            ["Governance:Auth:Authority"] = _provider.Authority,
+            ["Governance:Auth:Audience"] = "governance-api",
+            ["Governance:Ui:ClientId"] = TestOpenIdProvider.ClientId,
+            ["Governance:Ui:ClientSecret"] = TestOpenIdProvider.ClientSecret,
+        });
+        var fixture = new ConsoleFixture();
+        var browser = await fixture.LaunchAsync();
+        _owned.Add(browser);
+        var page = await (await browser.NewContextAsync(new() { BaseURL = app.BaseUrl })).NewPageAsync();
+
+        await page.GotoAsync("/ui/inbox");
+        await page.WaitForURLAsync("**/ui/signin?refused=*");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("several Governance roles (legal, admin)");
+        Assert.DoesNotContain("Signed in as", await page.InnerTextAsync("header"));
+        // No session was made: a console page still asks to sign in.
+        await page.GotoAsync("/ui/signin");
+        Assert.Equal(0, await page.Locator("text=Sign out").CountAsync());
+    }
+
+    [Fact]
     public async Task the_local_sign_in_is_off_when_the_api_listens_beyond_loopback()
     {
         var app = await StartAsync(new(), k => k.Listen(IPAddress.Any, 0));

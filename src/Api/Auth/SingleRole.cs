@@ -1,16 +1,16 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Governance.Api.Auth;
 
 /// <summary>
 /// A token carries exactly one role. Every event records the one role its actor acted under, and every permission is
 /// granted to a role for a reason (docs/api.md, "Roles"); a token with two roles would act under their union while the
-/// audit trail names one of them. Such a token is refused (401, with a problem saying why), A token with no role, or one an operation does not allow, gets the usual 403.
+/// audit trail names one of them. Such a token is refused (401, with a problem saying why); a token with no role, or one an operation does not allow, gets the usual 403.
 /// </summary>
 public static class SingleRole
 {
-    private const string Reason = "governance:role";
+    /// <summary>Why a token was refused; <see cref="TokenProblems"/> says it in the 401 problem.</summary>
+    public sealed class Refused(string why) : Exception(why);
 
     public static void Apply(JwtBearerOptions options)
     {
@@ -22,19 +22,8 @@ public static class SingleRole
             if (context.Result is { Failure: not null }) return;
             var roles = context.Principal?.FindAll("role").Select(c => c.Value).ToList() ?? [];
             if (roles.Count <= 1) return; // none, or one the endpoint does not allow: the usual 403 says so
-            var why = $"The token carries {roles.Count} roles ({string.Join(", ", roles)}): a token carries exactly one, so that what its " +
-                      "bearer did is recorded under the role that allowed it. Ask for a token per role.";
-            context.HttpContext.Items[Reason] = why;
-            context.Fail(why);
-        };
-        var challenge = events.OnChallenge;
-        events.OnChallenge = async context =>
-        {
-            await challenge(context);
-            if (context.Handled || context.HttpContext.Items[Reason] is not string why) return;
-            context.HandleResponse();
-            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            await TypedResults.Problem(new ProblemDetails { Status = 401, Title = "Token refused", Detail = why }).ExecuteAsync(context.HttpContext);
+            context.Fail(new Refused($"The token carries {roles.Count} roles ({string.Join(", ", roles)}): a token carries exactly one, so that " +
+                                     "what its bearer did is recorded under the role that allowed it. Ask for a token per role."));
         };
         options.Events = events;
     }

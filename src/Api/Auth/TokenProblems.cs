@@ -7,7 +7,7 @@ namespace Governance.Api.Auth;
 
 /// <summary>
 /// A refused bearer token is a 401 problem that says why: none was sent, it expired, it was made for another issuer or
-/// audience, or it was signed with a key this Api does not have, which locally means the <c>token</c> command ran with
+/// audience, it carries several roles (<see cref="SingleRole"/>), or it was signed with a key this Api does not have, which locally means the <c>token</c> command ran with
 /// other settings than the Api (another <c>Governance:DataDir</c> holds another signing key).
 /// </summary>
 public static class TokenProblems
@@ -42,6 +42,7 @@ public static class TokenProblems
                 ? "The token was signed with a key this Api does not have. The token command must run with the same settings as the Api: " +
                   "the same Governance:Auth:SigningKey, or, when none is configured, the same Governance:DataDir (whose signing-key file signs tokens)."
                 : "The token was not signed by a key of the configured identity provider."),
+            SingleRole.Refused refused => ("invalid_token", refused.Message),
             SecurityTokenExpiredException expired => ("invalid_token", $"The token expired at {expired.Expires:u}; {(local ? mint : "get a new one")}."),
             SecurityTokenNotYetValidException => ("invalid_token", "The token is not valid yet: check the clocks of the issuer and this Api."),
             SecurityTokenInvalidAudienceException => ("invalid_token", "The token was issued for another audience than this Api."),

@@ -58,6 +58,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
             BaseURL = BaseUrl, JavaScriptEnabled = javaScript, AcceptDownloads = true, Locale = "en-GB", TimezoneId = "UTC",
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
+        // Limits on waiting, not speed targets: in a full CI run two cores are shared by four test assemblies and the
+        // browser, and a page can take tens of seconds. What a test asserts never depends on how long it waited.
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
+        Assertions.SetDefaultExpectTimeout(60_000);
         return await context.NewPageAsync();
     }
 

@@ -25,7 +25,9 @@ public static class CountedPage
     public static async Task<CountedPage<T>> ReadAsync<T>(IQueryable<T> filtered, IQueryable<T> ordered, int pageNumber, int pageSize, CancellationToken ct) where T : notnull
     {
         long total = await filtered.CountAsync(ct);
-        var items = await ordered.Skip((Math.Max(1, pageNumber) - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        // In long: ?page=2147483647 is a page past the end (empty), not an overflowing offset.
+        var offset = (Math.Max(1, (long)pageNumber) - 1) * pageSize;
+        IReadOnlyList<T> items = offset >= total ? [] : await ordered.Skip((int)offset).Take(pageSize).ToListAsync(ct);
         return new CountedPage<T>(items, total, pageSize);
     }
 }

@@ -51,11 +51,14 @@ public sealed class ConsoleFixture : IAsyncLifetime
     }
 
     /// <summary>A new browser context, not signed in.</summary>
-    public async Task<IPage> NewPageAsync(bool javaScript = true)
+    public Task<IPage> NewPageAsync(bool javaScript = true) => NewPageAsync(Browser, BaseUrl, javaScript);
+
+    /// <summary>A new browser context on a console at <paramref name="baseUrl"/> (another app than the fixture's), not signed in.</summary>
+    public static async Task<IPage> NewPageAsync(IBrowser browser, string baseUrl, bool javaScript = true)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseUrl, JavaScriptEnabled = javaScript, AcceptDownloads = true, Locale = "en-GB", TimezoneId = "UTC",
+            BaseURL = baseUrl, JavaScriptEnabled = javaScript, AcceptDownloads = true, Locale = "en-GB", TimezoneId = "UTC",
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
         // Limits on waiting, not speed targets: in a full CI run two cores are shared by four test assemblies and the

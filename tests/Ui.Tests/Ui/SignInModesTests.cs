@@ -33,8 +33,8 @@ public sealed class SignInModesTests : IAsyncLifetime
         return app;
     }
 
-    [Fact]
-    public async Task with_an_identity_provider_the_console_signs_in_with_openid_connect_and_maps_name_and_roles()
+    /// <summary>A console configured with the test identity provider, and a browser page on it, not signed in.</summary>
+    private async Task<IPage> OidcConsolePageAsync()
     {
         var app = await StartAsync(new()
         {
@@ -43,11 +43,15 @@ public sealed class SignInModesTests : IAsyncLifetime
             ["Governance:Ui:ClientId"] = TestOpenIdProvider.ClientId,
             ["Governance:Ui:ClientSecret"] = TestOpenIdProvider.ClientSecret,
         });
-        var fixture = new ConsoleFixture();
-        var browser = await fixture.LaunchAsync();
+        var browser = await new ConsoleFixture().LaunchAsync();
         _owned.Add(browser);
-        var context = await browser.NewContextAsync(new() { BaseURL = app.BaseUrl });
-        var page = await context.NewPageAsync();
+        return await ConsoleFixture.NewPageAsync(browser, app.BaseUrl);
+    }
+
+    [Fact]
+    public async Task with_an_identity_provider_the_console_signs_in_with_openid_connect_and_maps_name_and_roles()
+    {
+        var page = await OidcConsolePageAsync();
 
         // A console page redirects to the provider, which signs Olivia in and sends her back with a code.
         await page.GotoAsync("/ui/inbox");
@@ -68,17 +72,7 @@ public sealed class SignInModesTests : IAsyncLifetime
     public async Task an_account_holding_several_governance_roles_is_not_signed_in_and_is_told_why()
     {
         _provider.Person["roles"] = new[] { "legal", "admin" };
-        var app = await StartAsync(new()
-        {
-            ["Governance:Auth:Authority"] = _provider.Authority,
-            ["Governance:Auth:Audience"] = "governance-api",
-            ["Governance:Ui:ClientId"] = TestOpenIdProvider.ClientId,
-            ["Governance:Ui:ClientSecret"] = TestOpenIdProvider.ClientSecret,
-        });
-        var fixture = new ConsoleFixture();
-        var browser = await fixture.LaunchAsync();
-        _owned.Add(browser);
-        var page = await (await browser.NewContextAsync(new() { BaseURL = app.BaseUrl })).NewPageAsync();
+        var page = await OidcConsolePageAsync();
 
         await page.GotoAsync("/ui/inbox");
         await page.WaitForURLAsync("**/ui/signin?refused=*");

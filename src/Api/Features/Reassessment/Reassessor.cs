@@ -134,10 +134,11 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
                 var sum = new Tally();
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    var (state, done) = (batch[i], i + 1);
-                    var decision = await OneAsync(store, state.Id, (current, _) => command(current, start), ct,
-                        alongside: (s, before, d) => s.Store(start.Advanced(state.Id, done, sum.With(before, d))));
-                    if (decision is { Events.Count: > 0 }) sum = sum.With(state, decision);
+                    var (id, done, counted) = (batch[i].Id, i + 1, sum);
+                    // Counted against the state the deployment was decided on (not the batch's, which lost the race).
+                    var decision = await OneAsync(store, id, (current, _) => command(current, start), ct,
+                        alongside: (s, before, d) => s.Store(start.Advanced(id, done, counted = sum.With(before, d))));
+                    if (decision is { Events.Count: > 0 }) sum = counted;
                 }
                 run = start.Advanced(batch[^1].Id, batch.Count, sum);
                 await using var progress = store.LightweightSession();

@@ -10,6 +10,18 @@ namespace Governance.Ui.Tests.Features.Deployments;
 public sealed class ListsTests(ConsoleFixture console)
 {
     [Fact]
+    public async Task a_page_number_past_the_end_is_an_empty_page_not_an_error()
+    {
+        var page = await console.SignInAsync(Role.Legal, "Dana Legal");
+        foreach (var list in new[] { "/ui/inbox", "/ui/deployments", "/ui/reports" })
+        {
+            var response = await page.GotoAsync($"{list}?page=2147483647");
+            Assert.Equal(200, response!.Status);
+            Assert.Equal(0, await page.Locator("main tbody tr").CountAsync());
+        }
+    }
+
+    [Fact]
     public async Task the_inbox_says_a_deployment_is_back_because_its_usage_changed_and_filters_by_that_reason()
     {
         var name = "Drifting " + Guid.NewGuid().ToString("N")[..6];

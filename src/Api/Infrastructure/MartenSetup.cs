@@ -38,7 +38,10 @@ public static class MartenSetup
         options.Schema.For<DeploymentView>()
             .Duplicate(d => d.RegisteredAt).Duplicate(d => d.Status).Duplicate(d => d.Assessment!.Verdict).Duplicate(d => d.Model.LicenseId)
             .Duplicate(d => d.NextWaiverExpiry).Duplicate(d => d.Assessment!.CatalogVersion).Duplicate(d => d.Assessment!.CompanyVersion)
-            .Index(d => d.UpdatedAt);
+            .Index(d => d.UpdatedAt)
+            // The filters lists combine, in one index: a filtered count reads it alone instead of every row's page
+            // (at 100,000, status and license: 3 ms instead of 70; docs/performance.md, "Portfolio scale").
+            .Index([d => d.Status, d => d.Assessment!.Verdict, d => d.Model.LicenseId], i => i.Name = "mt_doc_deploymentview_idx_filters");
         options.Schema.For<DeploymentState>()
             .Duplicate(d => d.Status).Duplicate(d => d.HasValidAttestation).Duplicate(d => d.NextWaiverExpiry)
             .Duplicate(d => d.Assessment!.CatalogVersion).Duplicate(d => d.Attestation!.KeyId);

@@ -18,6 +18,7 @@ public sealed class ApiProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly SecurityKey _key;
     private readonly StringBuilder _output = new();
+    private StreamWriter? _log;
 
     private ApiProcess(Process process, int port, byte[] signingKey)
     {
@@ -126,6 +127,7 @@ public sealed class ApiProcess : IAsyncDisposable
     {
         if (!_process.HasExited) Kill();
         _process.Dispose();
+        lock (_output) _log?.Dispose();
         Http.Dispose();
         await Task.CompletedTask;
     }
@@ -133,7 +135,17 @@ public sealed class ApiProcess : IAsyncDisposable
     private void Append(string? line)
     {
         if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            _log?.WriteLine(line);
+        }
+    }
+
+    /// <summary>Also writes what the process writes from now on to <paramref name="path"/> (a benchmark's <c>--api-log</c>).</summary>
+    public void LogTo(string path)
+    {
+        lock (_output) _log = new StreamWriter(path, append: true) { AutoFlush = true };
     }
 
     private async Task WaitUntilReadyAsync()

@@ -81,6 +81,7 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
 
         while (true)
         {
+            var timing = System.Diagnostics.Stopwatch.StartNew();
             await using var session = store.LightweightSession();
             var basis = await AssessmentBasis.LoadAsync(session, policies, ct, options.Value.Scans);
             if (run.Status == RunStatus.Queued)
@@ -109,6 +110,7 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
                 return;
             }
 
+            var read = timing.Elapsed;
             var context = new DecisionContext(basis, Actor.System, clock.GetUtcNow());
             var tally = new Tally();
             foreach (var state in batch)
@@ -121,10 +123,13 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
             // The progress commits with the events it counts: a replica killed after this commit leaves nothing uncounted.
             var next = run.Advanced(batch[^1].Id, batch.Count, tally);
             session.Store(next);
+            var decided = timing.Elapsed;
             try
             {
                 await session.SaveChangesAsync(ct);
                 run = next;
+                log.LogDebug("Batch of {Count}: read {Read:0} ms, decided {Decided:0} ms, saved {Saved:0} ms", batch.Count,
+                    read.TotalMilliseconds, (decided - read).TotalMilliseconds, (timing.Elapsed - decided).TotalMilliseconds);
             }
             catch (ConcurrencyException)
             {

@@ -1,0 +1,70 @@
+using Governance.Api.Infrastructure;
+using Governance.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Governance.Api.Tests.Features;
+
+/// <summary>
+/// The tables every re-assessment rewrites carry the storage settings Marten's schema has no place for (lz4, early
+/// vacuum, room for heap-only updates), set at start-up and put back if someone changed them.
+/// </summary>
+public sealed class StorageTuningTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private string ConnectionString => api.Host.Services.GetRequiredService<Database>().ConnectionString;
+
+    [Fact]
+    public async Task the_document_tables_a_reassessment_rewrites_compress_with_lz4_and_vacuum_early()
+    {
+        var view = await SettingsAsync("mt_doc_deploymentview");
+        var state = await SettingsAsync("mt_doc_deploymentstate");
+        var streams = await SettingsAsync("mt_streams");
+
+        Assert.Equal("l", view.Compression);
+        Assert.Equal("l", state.Compression);
+        Assert.Contains("autovacuum_vacuum_scale_factor=0.02", view.Options);
+        Assert.Contains("autovacuum_vacuum_scale_factor=0.02", state.Options);
+        Assert.Contains("fillfactor=85", state.Options);
+        Assert.DoesNotContain(view.Options, o => o.StartsWith("fillfactor", StringComparison.Ordinal));
+        Assert.Contains("autovacuum_vacuum_scale_factor=0.02", streams.Options);
+    }
+
+    [Fact]
+    public async Task settings_changed_by_hand_are_put_back_at_the_next_start()
+    {
+        await ExecuteAsync("alter table governance.mt_doc_deploymentstate set (fillfactor = 100), alter column data set compression pglz");
+        Assert.Equal("p", (await SettingsAsync("mt_doc_deploymentstate")).Compression);
+
+        var tuning = api.Host.Services.GetServices<IHostedService>().OfType<StorageTuning>().Single();
+        await tuning.StartAsync(CancellationToken.None);
+
+        var state = await SettingsAsync("mt_doc_deploymentstate");
+        Assert.Equal("l", state.Compression);
+        Assert.Contains("fillfactor=85", state.Options);
+        Assert.DoesNotContain("fillfactor=100", state.Options);
+    }
+
+    private async Task<(string[] Options, string? Compression)> SettingsAsync(string table)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select c.reloptions, nullif(a.attcompression::text, '') from pg_class c join pg_namespace n on n.oid = c.relnamespace " +
+            "left join pg_attribute a on a.attrelid = c.oid and a.attname = 'data' where n.nspname = 'governance' and c.relname = $1", connection)
+        {
+            Parameters = { new() { Value = table } },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"{table} exists");
+        return (reader.IsDBNull(0) ? [] : reader.GetFieldValue<string[]>(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -69,6 +69,14 @@ public sealed class ConsoleFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>
+    /// How a test waits for an address after a click: until the new page is committed, not until its load event. Under
+    /// a full CI run on a busy machine, two runs saw the address change and the load event never reported (Playwright
+    /// logged only "NetworkIdle") until the two-minute limit. What a test reads next goes through locators and
+    /// web-first assertions, which wait for the content itself.
+    /// </summary>
+    public static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+
     /// <summary>A new browser context signed in through the local sign-in page, as a person would.</summary>
     public async Task<IPage> SignInAsync(string role, string name, bool javaScript = true)
     {
@@ -77,7 +85,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await page.GetByLabel("Name").FillAsync(name);
         await page.GetByLabel("Role").SelectOptionAsync(role);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/ui/signin"));
+        await page.WaitForURLAsync(url => !url.Contains("/ui/signin"), Committed);
         return page;
     }
 }

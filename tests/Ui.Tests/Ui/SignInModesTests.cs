@@ -55,10 +55,10 @@ public sealed class SignInModesTests : IAsyncLifetime
 
         // A console page redirects to the provider, which signs Olivia in and sends her back with a code.
         await page.GotoAsync("/ui/inbox");
-        await page.WaitForURLAsync("**/ui/inbox");
+        await page.WaitForURLAsync("**/ui/inbox", ConsoleFixture.Committed);
         Assert.Equal(1, _provider.TokensIssued);
         Assert.Empty(_provider.Refusals);
-        Assert.Contains("Signed in as Olivia Oidc (legal)", await page.InnerTextAsync("header"));
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Signed in as Olivia Oidc (legal)");
         Assert.DoesNotContain("Local sign-in", await page.InnerTextAsync("body"));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Inbox" })).ToBeVisibleAsync();
 
@@ -75,7 +75,7 @@ public sealed class SignInModesTests : IAsyncLifetime
         var page = await OidcConsolePageAsync();
 
         await page.GotoAsync("/ui/inbox");
-        await page.WaitForURLAsync("**/ui/signin?refused=*");
+        await page.WaitForURLAsync("**/ui/signin?refused=*", ConsoleFixture.Committed);
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("several Governance roles (legal, admin)");
         Assert.DoesNotContain("Signed in as", await page.InnerTextAsync("header"));
         // No session was made: a console page still asks to sign in.

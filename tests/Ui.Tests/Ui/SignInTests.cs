@@ -19,8 +19,8 @@ public sealed class SignInTests(ConsoleFixture console)
         await page.GetByLabel("Role").SelectOptionAsync("legal");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await page.WaitForURLAsync("**/ui/licenses");
-        Assert.Contains("Signed in as Dana Legal (legal)", await page.InnerTextAsync("header"));
-        Assert.Contains("Local sign-in", await page.InnerTextAsync("body"));
+        await page.WaitForURLAsync("**/ui/licenses", ConsoleFixture.Committed);
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Signed in as Dana Legal (legal)");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Local sign-in");
     }
 }

@@ -10,15 +10,14 @@ public static class Faults
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var runs = WritePath.Option(args, "--runs", 3);
+        var runs = Bench.Option(args, "--runs", 3);
         var timing = new FaultRun.Timing(
-            Before: TimeSpan.FromSeconds(WritePath.Option(args, "--before", 10)),
-            Outage: TimeSpan.FromSeconds(WritePath.Option(args, "--outage", 8)),
-            Between: TimeSpan.FromSeconds(WritePath.Option(args, "--between", 10)),
-            After: TimeSpan.FromSeconds(WritePath.Option(args, "--after", 10)),
-            Writers: WritePath.Option(args, "--writers", 8));
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; " +
-                          $"load average at start {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+            Before: TimeSpan.FromSeconds(Bench.Option(args, "--before", 10)),
+            Outage: TimeSpan.FromSeconds(Bench.Option(args, "--outage", 8)),
+            Between: TimeSpan.FromSeconds(Bench.Option(args, "--between", 10)),
+            After: TimeSpan.FromSeconds(Bench.Option(args, "--after", 10)),
+            Writers: Bench.Option(args, "--writers", 8));
+        Console.WriteLine(Bench.Machine);
         Console.WriteLine($"{runs} runs; {timing.Writers} writers; load {timing.Before.TotalSeconds} s, PostgreSQL down {timing.Outage.TotalSeconds} s, " +
                           $"load {timing.Between.TotalSeconds} s, Api killed and restarted, load {timing.After.TotalSeconds} s");
         var failed = 0;

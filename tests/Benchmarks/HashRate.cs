@@ -13,9 +13,9 @@ public static class HashRate
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var mib = ScanFidelity.Option(args, "--mib", 1024);
-        var runs = ScanFidelity.Option(args, "--runs", 3);
-        var shards = ScanFidelity.Option(args, "--shards", 0);
+        var mib = Bench.Option(args, "--mib", 1024);
+        var runs = Bench.Option(args, "--runs", 3);
+        var shards = Bench.Option(args, "--shards", 0);
         if (shards > 0) return await RunFolderAsync(mib, shards, runs);
         var dir = Path.Combine(Path.GetTempPath(), "governance-hash-bench");
         Directory.CreateDirectory(dir);

@@ -12,18 +12,15 @@ public static class Hostile
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var cases = WritePath.Option(args, "--cases", 10_000);
-        var concurrency = WritePath.Option(args, "--concurrency", 8);
-        var seed = WritePath.Option(args, "--seed", 11);
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd}; " +
-                          $"load average at start {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        var cases = Bench.Option(args, "--cases", 10_000);
+        var concurrency = Bench.Option(args, "--concurrency", 8);
+        var seed = Bench.Option(args, "--seed", 11);
+        Console.WriteLine(Bench.Machine);
 
         var dataDir = Path.Combine(Path.GetTempPath(), "governance-hostile-" + Guid.NewGuid().ToString("N"));
         await using var postgres = await LocalPostgres.StartAsync(dataDir, log: null, deleteOnDispose: true);
         await postgres.CreateDatabaseAsync("hostile");
-        var key = new byte[48];
-        Random.Shared.NextBytes(key);
-        await using var api = await ApiProcess.StartAsync(postgres.ConnectionStringFor("hostile"), key, new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+        await using var api = await ApiProcess.StartAsync(postgres.ConnectionStringFor("hostile"), settings: new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
 
         var walk = new HostileWalk(api.Http, api.Token, seed);
         await walk.PrepareAsync();

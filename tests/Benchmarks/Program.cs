@@ -6,7 +6,7 @@ using Governance.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- scan-fidelity [--threads N] [-p 512] [-n 128] [-r 5] [--rounds 6] [--rebuild]
 // dotnet run -c Release --project tests/Benchmarks -- hash [--mib 1024] [--runs 3] [--shards N]   (N > 0: a sharded model folder)
 // dotnet run -c Release --project tests/Benchmarks -- reports [--rounds 20] [--portfolio 500] [--out DIR]
-// dotnet run -c Release --project tests/Benchmarks -- scale [--deployments 100000] [--concurrency 8] [--stream-events 10000]   (build src/Api in Release first)
+// dotnet run -c Release --project tests/Benchmarks -- scale [--deployments 100000] [--concurrency 8] [--stream-events 10000] [--api-log FILE]   (build src/Api in Release first)
 // dotnet run -c Release --project tests/Benchmarks -- faults [--runs 3] [--writers 8] [--before 10] [--outage 8] [--between 10] [--after 10]
 // dotnet run -c Release --project tests/Benchmarks -- hostile [--cases 10000] [--concurrency 8] [--seed 11]
 return args.FirstOrDefault() switch
@@ -30,6 +30,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Governance.Benchmarks evaluator [BenchmarkDotNet args] | write [--seconds N] [--concurrency N] | scan-fidelity [--threads N] | hash [--mib N] [--shards N] | reports [--rounds N] [--portfolio N] [--out DIR] | scale [--deployments N] [--concurrency N] [--stream-events N] | faults [--runs N] [--writers N] [--before S] [--outage S] [--between S] [--after S] | hostile [--cases N] [--concurrency N] [--seed N]");
+    Console.Error.WriteLine("usage: Governance.Benchmarks evaluator [BenchmarkDotNet args] | write [--seconds N] [--concurrency N] | scan-fidelity [--threads N] | hash [--mib N] [--shards N] | reports [--rounds N] [--portfolio N] [--out DIR] | scale [--deployments N] [--concurrency N] [--stream-events N] [--api-log FILE] | faults [--runs N] [--writers N] [--before S] [--outage S] [--between S] [--after S] | hostile [--cases N] [--concurrency N] [--seed N]");
     return 2;
 }

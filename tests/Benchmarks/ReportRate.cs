@@ -20,7 +20,7 @@ public static class ReportRate
 {
     public static int Run(string[] args)
     {
-        var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).FirstOrDefault() is { } r && int.TryParse(r, out var n) ? n : 20;
+        var rounds = Bench.Option(args, "--rounds", 20);
         var catalog = Realistic.Catalog();
         var input = Realistic.Input(catalog);
         var assessment = Evaluator.Evaluate(input);
@@ -33,8 +33,8 @@ public static class ReportRate
         var view = DeploymentView.Create(registered);
         var events = new List<IEvent> { Wrap(registered, 1, start) };
         // --out DIR keeps the last render of each report there, to look at (pdftoppm -png -r 60 ...).
-        Out = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
-        var size = args.SkipWhile(a => a != "--portfolio").Skip(1).FirstOrDefault() is { } p && int.TryParse(p, out var k) ? k : 500;
+        Out = Bench.Text(args, "--out");
+        var size = Bench.Option(args, "--portfolio", 500);
         for (var v = 2; v <= 600; v++)
         {
             var at = start.AddHours(v);

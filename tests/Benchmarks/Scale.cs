@@ -24,22 +24,19 @@ public static class Scale
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var n = WritePath.Option(args, "--deployments", 100_000);
-        var concurrency = WritePath.Option(args, "--concurrency", 8);
-        var streamEvents = WritePath.Option(args, "--stream-events", 10_000);
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd}; " +
-                          $"load average at start {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        var n = Bench.Option(args, "--deployments", 100_000);
+        var concurrency = Bench.Option(args, "--concurrency", 8);
+        var streamEvents = Bench.Option(args, "--stream-events", 10_000);
+        Console.WriteLine(Bench.Machine);
         Console.WriteLine($"{n:N0} deployments, concurrency {concurrency}, a {streamEvents:N0}-event stream");
 
         var dataDir = Path.Combine(Path.GetTempPath(), "governance-scale-" + Guid.NewGuid().ToString("N"));
         await using var postgres = await LocalPostgres.StartAsync(dataDir, log: null, deleteOnDispose: true);
         await postgres.CreateDatabaseAsync("scale");
         var connectionString = postgres.ConnectionStringFor("scale");
-        var key = new byte[48];
-        Random.Shared.NextBytes(key);
-        await using var api = await ApiProcess.StartAsync(connectionString, key, new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+        await using var api = await ApiProcess.StartAsync(connectionString, settings: new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
         // What the Api logs (its levels come from this process's environment, e.g. Logging__LogLevel__Governance.Api=Debug).
-        if (args.SkipWhile(a => a != "--api-log").Skip(1).FirstOrDefault() is { } apiLog) api.LogTo(apiLog);
+        if (Bench.Text(args, "--api-log") is { } apiLog) api.LogTo(apiLog);
         var memory = new MemorySampler(api);
         try
         {

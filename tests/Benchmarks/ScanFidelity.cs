@@ -20,11 +20,11 @@ public static class ScanFidelity
 {
     public static int Run(string[] args)
     {
-        var threads = Option(args, "--threads", HostProbe.PhysicalCores());
-        var pp = Option(args, "-p", 512);
-        var tg = Option(args, "-n", 128);
-        var reps = Option(args, "-r", 5);
-        var rounds = Option(args, "--rounds", 6);
+        var threads = Bench.Option(args, "--threads", HostProbe.PhysicalCores());
+        var pp = Bench.Option(args, "-p", 512);
+        var tg = Bench.Option(args, "-n", 128);
+        var reps = Bench.Option(args, "-r", 5);
+        var rounds = Bench.Option(args, "--rounds", 6);
         var root = RepoRoot();
         var natives = Path.Combine(root, "natives", "linux-x64");
         var bench = EnsureLlamaBench(root, natives, rebuild: args.Contains("--rebuild"));
@@ -155,11 +155,5 @@ public static class ScanFidelity
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Governance.sln"))) return dir.FullName;
         throw new DirectoryNotFoundException("Governance.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    internal static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
     }
 }

@@ -19,9 +19,9 @@ public static class WritePath
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = Option(args, "--seconds", 20);
-        var concurrency = Option(args, "--concurrency", 8);
-        var appendMode = new EventOptions { AppendMode = args.SkipWhile(a => a != "--append").Skip(1).FirstOrDefault() == "rich" ? "rich" : "quick" };
+        var seconds = Bench.Option(args, "--seconds", 20);
+        var concurrency = Bench.Option(args, "--concurrency", 8);
+        var appendMode = new EventOptions { AppendMode = Bench.Text(args, "--append") == "rich" ? "rich" : "quick" };
         var warmup = TimeSpan.FromSeconds(Math.Min(5, seconds / 4.0));
         var measure = TimeSpan.FromSeconds(seconds);
 
@@ -57,9 +57,7 @@ public static class WritePath
         var bare = await Load("bare Marten append", BareAppend, concurrency, warmup, measure);
 
         // The Api in its own process, as it runs in production.
-        var key = new byte[48];
-        Random.Shared.NextBytes(key);
-        await using var api = await ApiProcess.StartAsync(postgres.ConnectionStringFor("bench_api"), key, new Dictionary<string, string>
+        await using var api = await ApiProcess.StartAsync(postgres.ConnectionStringFor("bench_api"), settings: new Dictionary<string, string>
         {
             ["Logging:LogLevel:Default"] = "Warning", ["Governance:Events:AppendMode"] = appendMode.AppendMode, ["DOTNET_gcServer"] = "0",
         });
@@ -125,7 +123,4 @@ public static class WritePath
         result.Print();
         return result;
     }
-
-    internal static int Option(string[] args, string name, int fallback) =>
-        args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v && int.TryParse(v, out var n) && n > 0 ? n : fallback;
 }

@@ -44,7 +44,7 @@ public sealed class StorageTuning(Database database, ILogger<StorageTuning> log)
             string? compression;
             await using (var reader = await read.ExecuteReaderAsync(ct))
             {
-                if (!await reader.ReadAsync(ct)) continue; // not created yet: Marten creates a table when it is first used
+                if (!await reader.ReadAsync(ct)) continue; // Marten's start-up work, registered before this, creates them all
                 options = reader.IsDBNull(0) ? [] : reader.GetFieldValue<string[]>(0);
                 compression = reader.IsDBNull(1) ? null : reader.GetString(1);
             }

@@ -55,8 +55,10 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the Api built in the same configuration as the calling assembly, and waits until it is ready.</summary>
-    public static async Task<ApiProcess> StartAsync(string connectionString, byte[] signingKey, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="signingKey">The token key; a random one when only this process will mint tokens for it.</param>
+    public static async Task<ApiProcess> StartAsync(string connectionString, byte[]? signingKey = null, IReadOnlyDictionary<string, string>? settings = null)
     {
+        signingKey ??= System.Security.Cryptography.RandomNumberGenerator.GetBytes(48);
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var dll = Path.Combine(RepoRoot, "src", "Api", "bin", configuration, "net10.0", "Governance.Api.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the Api in {configuration} first (dotnet build -c {configuration} src/Api).", dll);

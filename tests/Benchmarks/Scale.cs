@@ -18,9 +18,9 @@ namespace Governance.Benchmarks;
 /// </summary>
 public static class Scale
 {
-    private static readonly object DenyUs = new { residency = Array.Empty<object>(), deniedOrigins = new[] { "US" }, attestationRequired = false };
-    private static readonly object NoRules = new { residency = Array.Empty<object>(), deniedOrigins = Array.Empty<string>(), attestationRequired = false };
-    private static readonly string[] Licenses = ["llama3.1", "apache-2.0", "mit", "gemma", "llama3.3"];
+    internal static readonly object DenyUs = new { residency = Array.Empty<object>(), deniedOrigins = new[] { "US" }, attestationRequired = false };
+    internal static readonly object NoRules = new { residency = Array.Empty<object>(), deniedOrigins = Array.Empty<string>(), attestationRequired = false };
+    internal static readonly string[] Licenses = ["llama3.1", "apache-2.0", "mit", "gemma", "llama3.3"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -180,14 +180,14 @@ public static class Scale
     }
 
 
-    private static Reply Check(Reply reply, int status) =>
+    internal static Reply Check(Reply reply, int status) =>
         reply.Status == status ? reply : throw new InvalidOperationException($"Expected {status}, got {reply}");
 
-    private static double Seconds(JsonNode run) =>
+    internal static double Seconds(JsonNode run) =>
         ((DateTimeOffset)run["finishedAt"]! - (DateTimeOffset)run["startedAt"]!).TotalSeconds;
 
     /// <summary>Runs <paramref name="count"/> operations on <paramref name="concurrency"/> workers.</summary>
-    private static async Task<Stopwatch> Timed(int count, int concurrency, Func<int, Task> operation)
+    internal static async Task<Stopwatch> Timed(int count, int concurrency, Func<int, Task> operation)
     {
         var clock = Stopwatch.StartNew();
         var next = -1;
@@ -238,7 +238,7 @@ public static class Scale
         return (writes, clock.Elapsed.TotalSeconds);
     }
 
-    private static async Task<JsonNode> FinishedAsync(ApiProcess api, string href)
+    internal static async Task<JsonNode> FinishedAsync(ApiProcess api, string href)
     {
         while (true)
         {
@@ -249,7 +249,7 @@ public static class Scale
     }
 
     /// <summary>Until no deployment is assessed under an outdated version and no run is queued or running.</summary>
-    private static async Task SettledAsync(ApiProcess api, string what)
+    internal static async Task SettledAsync(ApiProcess api, string what)
     {
         var clock = Stopwatch.StartNew();
         while (true)

@@ -6,7 +6,20 @@ namespace Governance.Api.Infrastructure;
 /// </summary>
 public sealed class Database(string connectionString, LocalPostgres? local) : IAsyncDisposable
 {
-    public string ConnectionString { get; } = connectionString;
+    public string ConnectionString { get; } = WithAutoPrepare(connectionString);
+
+    /// <summary>
+    /// Npgsql prepares the statements a connection runs often, unless the connection string says otherwise
+    /// (<c>Max Auto Prepare=0</c>, e.g. behind a pooler that cannot keep prepared statements). Marten's writes are a few
+    /// statement shapes run over and over (the quick append, one upsert per document type): parsing and planning each
+    /// was about 45% of PostgreSQL's CPU in a mass re-assessment (docs/performance.md, "Prepared statements").
+    /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare")) return connectionString;
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 }.ConnectionString;
+    }
 
     /// <summary>The cluster this process owns, when no connection string was configured; <see cref="PostgresSupervisor"/> keeps it up.</summary>
     public LocalPostgres? Local { get; } = local;

@@ -79,78 +79,208 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
         var run = await LoadRunAsync(store, runId, ct);
         if (run.Status is RunStatus.Finished or RunStatus.Superseded) return;
 
-        while (true)
+        // Two batches in flight: while one is written by PostgreSQL, the next is read, decided and serialised here, on
+        // a second connection. They commit in order, each with the progress up to it (Batch.CommitAsync).
+        Batch? inFlight = null;
+        try
         {
-            var timing = System.Diagnostics.Stopwatch.StartNew();
-            await using var session = store.LightweightSession();
-            var basis = await AssessmentBasis.LoadAsync(session, policies, ct, options.Value.Scans);
-            if (run.Status == RunStatus.Queued)
+            while (true)
             {
-                if (supersededBy?.Invoke(basis) is { } later)
+                var timing = System.Diagnostics.Stopwatch.StartNew();
+                var next = await Batch.OpenAsync(store, ct);
+                // The progress as it will stand once the batch in flight commits: this batch starts where that one ends.
+                var from = inFlight?.After ?? run;
+                List<DeploymentState> states;
+                try
                 {
-                    (run.Status, run.SupersededBy, run.FinishedAt) = (RunStatus.Superseded, later, clock.GetUtcNow());
-                    session.Store(run);
-                    await session.SaveChangesAsync(ct);
-                    return;
+                    var basis = await AssessmentBasis.LoadAsync(next.Session, policies, ct, options.Value.Scans);
+                    if (from.Status == RunStatus.Queued)
+                    {
+                        if (supersededBy?.Invoke(basis) is { } later)
+                        {
+                            (run.Status, run.SupersededBy, run.FinishedAt) = (RunStatus.Superseded, later, clock.GetUtcNow());
+                            await next.SaveAloneAsync(run, ct);
+                            await next.DisposeAsync();
+                            return;
+                        }
+                        (run.Status, run.StartedAt, run.CompanyVersion, run.CatalogVersion) = (RunStatus.Running, clock.GetUtcNow(), basis.CompanyVersion, basis.CatalogVersion);
+                        run.Total = await next.Session.Query<DeploymentState>().Where(scope).CountAsync(ct);
+                    }
+
+                    var query = next.Session.Query<DeploymentState>().Where(scope);
+                    if (from.Cursor is { } cursor) query = query.Where(d => d.MatchesSql("d.id > ?", cursor));
+                    states = (await query.OrderBy(d => d.Id).Take(Settings.BatchSize).ToListAsync(ct)).ToList();
+                    if (states.Count == 0 && inFlight is null)
+                    {
+                        (run.Status, run.FinishedAt) = (RunStatus.Finished, clock.GetUtcNow());
+                        await next.SaveAloneAsync(run, ct);
+                        await next.DisposeAsync();
+                        log.LogInformation("Re-assessment {Run} finished: {Done} deployment(s), {Changed} changed, {Review} sent to review",
+                            run.Id, run.Done, run.Changed, run.SentToReview);
+                        return;
+                    }
+
+                    if (states.Count > 0)
+                    {
+                        var read = timing.Elapsed;
+                        var context = new DecisionContext(basis, Actor.System, clock.GetUtcNow());
+                        var tally = new Tally();
+                        foreach (var state in states)
+                        {
+                            var decision = DeploymentDecider.Decide(command(state, from), state, context);
+                            if (decision.Events.Count == 0) continue;
+                            next.Session.Events.Append(state.Id, state.Version + decision.Events.Count, decision.Events);
+                            tally = tally.With(state, decision);
+                        }
+                        // The progress commits with the events it counts: a replica killed after this commit leaves nothing uncounted.
+                        next.Start(states, from.Advanced(states[^1].Id, states.Count, tally), inFlight?.Committed, timing, read, log, ct);
+                    }
                 }
-                (run.Status, run.StartedAt, run.CompanyVersion, run.CatalogVersion) = (RunStatus.Running, clock.GetUtcNow(), basis.CompanyVersion, basis.CatalogVersion);
-                run.Total = await session.Query<DeploymentState>().Where(scope).CountAsync(ct);
-            }
+                catch
+                {
+                    await next.DisposeAsync();
+                    throw;
+                }
 
-            var query = session.Query<DeploymentState>().Where(scope);
-            if (run.Cursor is { } cursor) query = query.Where(d => d.MatchesSql("d.id > ?", cursor));
-            var batch = await query.OrderBy(d => d.Id).Take(Settings.BatchSize).ToListAsync(ct);
-            if (batch.Count == 0)
-            {
-                (run.Status, run.FinishedAt) = (RunStatus.Finished, clock.GetUtcNow());
-                session.Store(run);
-                await session.SaveChangesAsync(ct);
-                log.LogInformation("Re-assessment {Run} finished: {Done} deployment(s), {Changed} changed, {Review} sent to review",
-                    run.Id, run.Done, run.Changed, run.SentToReview);
-                return;
+                if (states.Count == 0) await next.DisposeAsync(); // nothing left to read: settle the batch in flight, then read again
+                if (inFlight is not null)
+                {
+                    var committed = await inFlight.Committed;
+                    await inFlight.DisposeAsync();
+                    var lost = inFlight;
+                    inFlight = null;
+                    if (committed) run = lost.After;
+                    else
+                    {
+                        // A deployment of that batch was written meanwhile: none of it was stored, nor the batch after it,
+                        // which waited for it (it is read again from where this one ends).
+                        if (states.Count > 0)
+                        {
+                            await next.Committed;
+                            await next.DisposeAsync();
+                        }
+                        run = await OneByOneAsync(store, lost.States, run, command, ct);
+                        continue;
+                    }
+                }
+                if (states.Count > 0) inFlight = next;
+                if (Settings.PauseBetweenBatchesMs > 0) await Task.Delay(TimeSpan.FromMilliseconds(Settings.PauseBetweenBatchesMs), clock, ct);
             }
+        }
+        finally
+        {
+            if (inFlight is not null) await inFlight.DisposeAsync();
+        }
+    }
 
-            var read = timing.Elapsed;
-            var context = new DecisionContext(basis, Actor.System, clock.GetUtcNow());
-            var tally = new Tally();
-            foreach (var state in batch)
-            {
-                var decision = DeploymentDecider.Decide(command(state, run), state, context);
-                if (decision.Events.Count == 0) continue;
-                session.Events.Append(state.Id, state.Version + decision.Events.Count, decision.Events);
-                tally = tally.With(state, decision);
-            }
-            // The progress commits with the events it counts: a replica killed after this commit leaves nothing uncounted.
-            var next = run.Advanced(batch[^1].Id, batch.Count, tally);
-            session.Store(next);
-            var decided = timing.Elapsed;
+    /// <summary>
+    /// A batch that lost a race with a concurrent write, redone one deployment at a time, each deployment's events
+    /// committing with the progress up to it. Returns the progress after the batch.
+    /// </summary>
+    private async Task<ReassessmentRun> OneByOneAsync(IDocumentStore store, IReadOnlyList<DeploymentState> batch, ReassessmentRun start,
+        Func<DeploymentState, ReassessmentRun, DeploymentCommand> command, CancellationToken ct)
+    {
+        var sum = new Tally();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (id, done, counted) = (batch[i].Id, i + 1, sum);
+            // Counted against the state the deployment was decided on (not the batch's, which lost the race).
+            var decision = await OneAsync(store, id, (current, _) => command(current, start), ct,
+                alongside: (s, before, d) => s.Store(start.Advanced(id, done, counted = sum.With(before, d))));
+            if (decision is { Events.Count: > 0 }) sum = counted;
+        }
+        var run = start.Advanced(batch[^1].Id, batch.Count, sum);
+        await using var progress = store.LightweightSession();
+        progress.Store(run);
+        await progress.SaveChangesAsync(ct);
+        return run;
+    }
+
+    /// <summary>
+    /// One batch's transaction, on a connection of its own so the next batch can be prepared while this one is written.
+    /// It commits only after the batch before it did (<see cref="Committed"/> is false if either lost a race), with the
+    /// progress up to it, which counts that batch.
+    /// </summary>
+    private sealed class Batch : IAsyncDisposable
+    {
+        private readonly Npgsql.NpgsqlConnection _connection;
+        private readonly Npgsql.NpgsqlTransaction _transaction;
+
+        private Batch(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction, IDocumentSession session) =>
+            (_connection, _transaction, Session) = (connection, transaction, session);
+
+        public IDocumentSession Session { get; }
+        public IReadOnlyList<DeploymentState> States { get; private set; } = [];
+        public ReassessmentRun After { get; private set; } = null!;
+        public Task<bool> Committed { get; private set; } = Task.FromResult(false);
+
+        public static async Task<Batch> OpenAsync(IDocumentStore store, CancellationToken ct)
+        {
+            var connection = store.Storage.Database.CreateConnection();
             try
             {
-                await session.SaveChangesAsync(ct);
-                run = next;
-                log.LogDebug("Batch of {Count}: read {Read:0} ms, decided {Decided:0} ms, saved {Saved:0} ms", batch.Count,
-                    read.TotalMilliseconds, (decided - read).TotalMilliseconds, (timing.Elapsed - decided).TotalMilliseconds);
+                await connection.OpenAsync(ct);
+                var transaction = await connection.BeginTransactionAsync(ct);
+                return new Batch(connection, transaction, store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction)));
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>Stores the run alone (started and superseded, finished) and commits.</summary>
+        public async Task SaveAloneAsync(ReassessmentRun run, CancellationToken ct)
+        {
+            Session.Store(run);
+            await Session.SaveChangesAsync(ct);
+            await _transaction.CommitAsync(ct);
+        }
+
+        public void Start(IReadOnlyList<DeploymentState> states, ReassessmentRun after, Task<bool>? before, System.Diagnostics.Stopwatch timing, TimeSpan read,
+            ILogger log, CancellationToken ct)
+        {
+            (States, After) = (states, after);
+            var decided = timing.Elapsed;
+            Committed = CommitAsync(before, ct, () => log.LogDebug("Batch of {Count}: read {Read:0} ms, decided {Decided:0} ms, saved {Saved:0} ms", states.Count,
+                read.TotalMilliseconds, (decided - read).TotalMilliseconds, (timing.Elapsed - decided).TotalMilliseconds));
+        }
+
+        private async Task<bool> CommitAsync(Task<bool>? before, CancellationToken ct, Action saved)
+        {
+            try
+            {
+                await Session.SaveChangesAsync(ct);
             }
             catch (ConcurrencyException)
             {
-                // A deployment of this batch was written meanwhile: none of the batch was stored. Redo it one by one,
-                // each deployment's events committing with the progress up to it.
-                var start = run;
-                var sum = new Tally();
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    var (id, done, counted) = (batch[i].Id, i + 1, sum);
-                    // Counted against the state the deployment was decided on (not the batch's, which lost the race).
-                    var decision = await OneAsync(store, id, (current, _) => command(current, start), ct,
-                        alongside: (s, before, d) => s.Store(start.Advanced(id, done, counted = sum.With(before, d))));
-                    if (decision is { Events.Count: > 0 }) sum = counted;
-                }
-                run = start.Advanced(batch[^1].Id, batch.Count, sum);
-                await using var progress = store.LightweightSession();
-                progress.Store(run);
-                await progress.SaveChangesAsync(ct);
+                await _transaction.RollbackAsync(CancellationToken.None);
+                return false;
             }
-            if (Settings.PauseBetweenBatchesMs > 0) await Task.Delay(TimeSpan.FromMilliseconds(Settings.PauseBetweenBatchesMs), clock, ct);
+            bool inOrder;
+            try { inOrder = before is null || await before; }
+            catch { inOrder = false; } // the driver sees that batch's failure itself
+            if (!inOrder)
+            {
+                await _transaction.RollbackAsync(CancellationToken.None);
+                return false;
+            }
+            // Only now the progress: written earlier, it could take the run document's row before the batch in flight
+            // does, and each would wait for the other (that one in PostgreSQL, this one here).
+            Session.Store(After);
+            await Session.SaveChangesAsync(ct);
+            await _transaction.CommitAsync(ct);
+            saved();
+            return true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try { await Committed; }
+            catch { /* reported by whoever awaited it; here only the connection is released */ }
+            await Session.DisposeAsync();
+            await _connection.DisposeAsync();
         }
     }
 

@@ -12,7 +12,8 @@ public sealed class Database(string connectionString, LocalPostgres? local) : IA
     /// Npgsql prepares the statements a connection runs often, unless the connection string says otherwise
     /// (<c>Max Auto Prepare=0</c>, e.g. behind a pooler that cannot keep prepared statements). Marten's writes are a few
     /// statement shapes run over and over (the quick append, one upsert per document type): parsing and planning each
-    /// was about 45% of PostgreSQL's CPU in a mass re-assessment (docs/performance.md, "Prepared statements").
+    /// anew was about half of PostgreSQL's CPU in a mass re-assessment (docs/performance.md, "Re-assessment at 100,000,
+    /// step by step").
     /// </summary>
     public static string WithAutoPrepare(string connectionString)
     {

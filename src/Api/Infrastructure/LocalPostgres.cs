@@ -203,21 +203,10 @@ public sealed class LocalPostgres : IAsyncDisposable
         await StartServerAsync(ct);
     }
 
-    /// <summary>
-    /// What differs from PostgreSQL's defaults on the cluster the Api runs itself (docs/scaling.md says the same for a
-    /// server of one's own). A mass re-assessment rewrites every open deployment's rows: with the default 1 GB of WAL
-    /// between checkpoints, 100,000 deployments set off a checkpoint every few seconds and each one makes the next write
-    /// of every page copy the whole page into the WAL; 128 MB of shared buffers hold a fifth of the two documents'
-    /// tables, so the writing connection evicts dirty pages itself. Autovacuum looks every 15 s instead of every minute and
-    /// may do ten times the work between its pauses, so it reclaims a run's dead rows during the run rather than after
-    /// it (docs/performance.md, "Storage after mass re-assessments").
-    /// </summary>
-    public const string ServerSettings = "-c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=15min -c autovacuum_naptime=15s -c autovacuum_vacuum_cost_limit=2000";
-
     private async Task StartServerAsync(CancellationToken ct)
     {
         // pg_ctl hands -o to /bin/sh, so this one string has to be shell-quoted.
-        var serverOptions = $"-p {Port} -c listen_addresses=127.0.0.1 {ServerSettings}" + (OperatingSystem.IsWindows() ? "" : $" -k {ShellQuote(_socketDir)}");
+        var serverOptions = $"-p {Port} -c listen_addresses=127.0.0.1" + (OperatingSystem.IsWindows() ? "" : $" -k {ShellQuote(_socketDir)}");
         try { await PgAsync("pg_ctl", ["-D", _clusterDir, "-l", _logFile, "-w", "-t", "60", "-o", serverOptions, "start"], ct: ct); }
         catch (InvalidOperationException e)
         {

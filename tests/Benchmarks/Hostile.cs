@@ -17,10 +17,8 @@ public static class Hostile
         var seed = Bench.Option(args, "--seed", 11);
         Console.WriteLine(Bench.Machine);
 
-        var dataDir = Path.Combine(Path.GetTempPath(), "governance-hostile-" + Guid.NewGuid().ToString("N"));
-        await using var postgres = await LocalPostgres.StartAsync(dataDir, log: null, deleteOnDispose: true);
-        await postgres.CreateDatabaseAsync("hostile");
-        await using var api = await ApiProcess.StartAsync(postgres.ConnectionStringFor("hostile"), settings: new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+        await using var deployment = await Bench.StartAsync("hostile");
+        var api = deployment.Api;
 
         var walk = new HostileWalk(api.Http, api.Token, seed);
         await walk.PrepareAsync();

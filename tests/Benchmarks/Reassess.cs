@@ -17,10 +17,8 @@ internal static class Reassess
         var n = Bench.Option(args, "--deployments", 10_000);
         var runs = Bench.Option(args, "--runs", 4);
         Console.WriteLine(Bench.Machine);
-        var dataDir = Path.Combine(Path.GetTempPath(), "governance-scale-" + Guid.NewGuid().ToString("N"));
-        await using var postgres = await LocalPostgres.StartAsync(dataDir, log: null, deleteOnDispose: true);
-        await postgres.CreateDatabaseAsync("scale");
-        await using var api = await ApiProcess.StartAsync(postgres.ConnectionStringFor("scale") + (Bench.Text(args, "--connection-options") is { } extra ? ";" + extra : ""), settings: new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+        await using var deployment = await Bench.StartAsync("scale", Bench.Text(args, "--connection-options"));
+        var (postgres, api) = (deployment.Postgres, deployment.Api);
         if (Bench.Text(args, "--api-log") is { } apiLog) api.LogTo(apiLog);
 
         Scale.Check(await api.Put("/company/rules", Role.Legal, Scale.NoRules), 200);

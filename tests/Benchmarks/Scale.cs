@@ -30,11 +30,8 @@ public static class Scale
         Console.WriteLine(Bench.Machine);
         Console.WriteLine($"{n:N0} deployments, concurrency {concurrency}, a {streamEvents:N0}-event stream");
 
-        var dataDir = Path.Combine(Path.GetTempPath(), "governance-scale-" + Guid.NewGuid().ToString("N"));
-        await using var postgres = await LocalPostgres.StartAsync(dataDir, log: null, deleteOnDispose: true);
-        await postgres.CreateDatabaseAsync("scale");
-        var connectionString = postgres.ConnectionStringFor("scale");
-        await using var api = await ApiProcess.StartAsync(connectionString, settings: new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+        await using var deployment = await Bench.StartAsync("scale");
+        var (api, connectionString, dataDir) = (deployment.Api, deployment.ConnectionString, deployment.DataDir);
         // What the Api logs (its levels come from this process's environment, e.g. Logging__LogLevel__Governance.Api=Debug).
         if (Bench.Text(args, "--api-log") is { } apiLog) api.LogTo(apiLog);
         var memory = new MemorySampler(api);

@@ -22,11 +22,7 @@ internal static class Reassess
         if (Bench.Text(args, "--api-log") is { } apiLog) api.LogTo(apiLog);
 
         Scale.Check(await api.Put("/company/rules", Role.Legal, Scale.NoRules), 200);
-        var seeded = await Scale.Timed(n, 8, async i =>
-            Scale.Check(await api.Post("/deployments", Role.Architect, Requests.Deployment(name: $"scale-{i:D7}", licenseId: Scale.Licenses[i % Scale.Licenses.Length],
-                origin: i % 5 < 2 ? "US" : "FR")), 201));
-        Console.WriteLine($"seeding: {n:N0} registrations in {seeded.Elapsed.TotalSeconds:0.0} s = {n / seeded.Elapsed.TotalSeconds:0} registrations/s");
-        await Scale.SettledAsync(api, "seeding");
+        await Scale.SeedAsync(api, n, concurrency: 8);
 
         for (var i = 0; i < runs; i++)
         {
@@ -45,7 +41,7 @@ internal static class Reassess
         return 0;
     }
 
-    private static readonly double Tick = 100.0; // USER_HZ: /proc reports CPU time in 1/100 s on Linux
+    private const double Tick = 100.0; // USER_HZ: /proc reports CPU time in 1/100 s on Linux
 
     /// <summary>User and system CPU of a process (and, with <paramref name="children"/>, of its exited children it reaped).</summary>
     private static double CpuSeconds(int pid, bool children)

@@ -20,7 +20,7 @@ public static class Scale
 {
     internal static readonly object DenyUs = new { residency = Array.Empty<object>(), deniedOrigins = new[] { "US" }, attestationRequired = false };
     internal static readonly object NoRules = new { residency = Array.Empty<object>(), deniedOrigins = Array.Empty<string>(), attestationRequired = false };
-    internal static readonly string[] Licenses = ["llama3.1", "apache-2.0", "mit", "gemma", "llama3.3"];
+    private static readonly string[] Licenses = ["llama3.1", "apache-2.0", "mit", "gemma", "llama3.3"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -55,12 +55,7 @@ public static class Scale
 
         Check(await api.Put("/company/rules", Role.Legal, NoRules), 200);
 
-        // Seeding: 40% of the deployments are of US origin, which the second rules deny.
-        var seeded = await Timed(n, concurrency, async i =>
-            Check(await api.Post("/deployments", Role.Architect, Requests.Deployment(name: $"scale-{i:D7}", licenseId: Licenses[i % Licenses.Length],
-                origin: i % 5 < 2 ? "US" : "FR")), 201));
-        Console.WriteLine($"seeding: {n:N0} registrations in {seeded.Elapsed.TotalSeconds:0.0} s = {n / seeded.Elapsed.TotalSeconds:0} registrations/s");
-        await SettledAsync(api, "seeding");
+        await SeedAsync(api, n, concurrency);
         await PrintSizesAsync(connectionString, n, "after seeding");
 
         // Reads.
@@ -177,6 +172,16 @@ public static class Scale
     }
 
 
+    /// <summary>Registers <paramref name="n"/> deployments, 40% of them of US origin (which <see cref="DenyUs"/> denies), and waits until they settle.</summary>
+    internal static async Task SeedAsync(ApiProcess api, int n, int concurrency)
+    {
+        var seeded = await Timed(n, concurrency, async i =>
+            Check(await api.Post("/deployments", Role.Architect, Requests.Deployment(name: $"scale-{i:D7}", licenseId: Licenses[i % Licenses.Length],
+                origin: i % 5 < 2 ? "US" : "FR")), 201));
+        Console.WriteLine($"seeding: {n:N0} registrations in {seeded.Elapsed.TotalSeconds:0.0} s = {n / seeded.Elapsed.TotalSeconds:0} registrations/s");
+        await SettledAsync(api, "seeding");
+    }
+
     internal static Reply Check(Reply reply, int status) =>
         reply.Status == status ? reply : throw new InvalidOperationException($"Expected {status}, got {reply}");
 
@@ -184,7 +189,7 @@ public static class Scale
         ((DateTimeOffset)run["finishedAt"]! - (DateTimeOffset)run["startedAt"]!).TotalSeconds;
 
     /// <summary>Runs <paramref name="count"/> operations on <paramref name="concurrency"/> workers.</summary>
-    internal static async Task<Stopwatch> Timed(int count, int concurrency, Func<int, Task> operation)
+    private static async Task<Stopwatch> Timed(int count, int concurrency, Func<int, Task> operation)
     {
         var clock = Stopwatch.StartNew();
         var next = -1;
@@ -246,7 +251,7 @@ public static class Scale
     }
 
     /// <summary>Until no deployment is assessed under an outdated version and no run is queued or running.</summary>
-    internal static async Task SettledAsync(ApiProcess api, string what)
+    private static async Task SettledAsync(ApiProcess api, string what)
     {
         var clock = Stopwatch.StartNew();
         while (true)

@@ -15,7 +15,7 @@ public sealed class Database(string connectionString, LocalPostgres? local) : IA
     /// anew was about half of PostgreSQL's CPU in a mass re-assessment (docs/performance.md, "Re-assessment at 100,000,
     /// step by step").
     /// </summary>
-    public static string WithAutoPrepare(string connectionString)
+    private static string WithAutoPrepare(string connectionString)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare")) return connectionString;

@@ -90,7 +90,7 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
                 var next = await Batch.OpenAsync(store, ct);
                 // The progress as it will stand once the batch in flight commits: this batch starts where that one ends.
                 var from = inFlight?.After ?? run;
-                List<DeploymentState> states;
+                IReadOnlyList<DeploymentState> states;
                 try
                 {
                     var basis = await AssessmentBasis.LoadAsync(next.Session, policies, ct, options.Value.Scans);
@@ -109,7 +109,7 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
 
                     var query = next.Session.Query<DeploymentState>().Where(scope);
                     if (from.Cursor is { } cursor) query = query.Where(d => d.MatchesSql("d.id > ?", cursor));
-                    states = (await query.OrderBy(d => d.Id).Take(Settings.BatchSize).ToListAsync(ct)).ToList();
+                    states = await query.OrderBy(d => d.Id).Take(Settings.BatchSize).ToListAsync(ct);
                     if (states.Count == 0 && inFlight is null)
                     {
                         (run.Status, run.FinishedAt) = (RunStatus.Finished, clock.GetUtcNow());
@@ -142,28 +142,26 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
                     throw;
                 }
 
-                if (states.Count == 0) await next.DisposeAsync(); // nothing left to read: settle the batch in flight, then read again
-                if (inFlight is not null)
+                // The new batch is in flight now (with nothing left to read, there is none: settle the previous one, then read again).
+                var previous = inFlight;
+                inFlight = states.Count > 0 ? next : null;
+                if (states.Count == 0) await next.DisposeAsync();
+                if (previous is not null)
                 {
-                    var committed = await inFlight.Committed;
-                    await inFlight.DisposeAsync();
-                    var lost = inFlight;
-                    inFlight = null;
-                    if (committed) run = lost.After;
+                    bool committed;
+                    try { committed = await previous.Committed; }
+                    finally { await previous.DisposeAsync(); }
+                    if (committed) run = previous.After;
                     else
                     {
                         // A deployment of that batch was written meanwhile: none of it was stored, nor the batch after it,
-                        // which waited for it (it is read again from where this one ends).
-                        if (states.Count > 0)
-                        {
-                            await next.Committed;
-                            await next.DisposeAsync();
-                        }
-                        run = await OneByOneAsync(store, lost.States, run, command, ct);
+                        // which waited for it and rolled back (it is read again from where this one ends).
+                        if (inFlight is not null) await inFlight.DisposeAsync();
+                        inFlight = null;
+                        run = await OneByOneAsync(store, previous.States, run, command, ct);
                         continue;
                     }
                 }
-                if (states.Count > 0) inFlight = next;
                 if (Settings.PauseBetweenBatchesMs > 0) await Task.Delay(TimeSpan.FromMilliseconds(Settings.PauseBetweenBatchesMs), clock, ct);
             }
         }

@@ -66,12 +66,22 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
         var converged = 0;
         foreach (var id in assessedUnder.Where(a => a.Value.Catalog != basis.CatalogVersion || (a.Value.Company ?? -1) < basis.CompanyVersion)
                      .Select(a => a.Key).Where(id => !LeftToTheRun(id)))
-            if (await OneAsync(store, id, (state, basis) => DeploymentDecider.IsOutdated(state, basis)
-                    ? new DeploymentCommand.Reassess(id, state.Assessment?.CatalogVersion != basis.CatalogVersion ? "catalog-changed" : "company-changed")
-                    : null, ct) is { Events.Count: > 0 })
+            if (await ConvergeOneAsync(store, id, basis, ct))
                 converged++;
         return converged;
     }
+
+    /// <summary>
+    /// Re-assesses one deployment that rests on older versions than <paramref name="decidedUnder"/>, the basis against
+    /// which the caller found no run that would reach it. If the company or catalog has changed since, it is left alone:
+    /// the newer company change queued a run over every open deployment (a newer catalog, the sweep), and doing it here,
+    /// one by one, would only do that run's work early and at a deployment at a time.
+    /// </summary>
+    internal async Task<bool> ConvergeOneAsync(IDocumentStore store, Guid id, AssessmentBasis decidedUnder, CancellationToken ct) =>
+        await OneAsync(store, id, (state, basis) =>
+            basis.CompanyVersion == decidedUnder.CompanyVersion && basis.CatalogVersion == decidedUnder.CatalogVersion && DeploymentDecider.IsOutdated(state, basis)
+                ? new DeploymentCommand.Reassess(id, state.Assessment?.CatalogVersion != basis.CatalogVersion ? "catalog-changed" : "company-changed")
+                : null, ct) is { Events.Count: > 0 };
 
     private async Task RunAsync(IDocumentStore store, string runId, System.Linq.Expressions.Expression<Func<DeploymentState, bool>> scope,
         Func<DeploymentState, ReassessmentRun, DeploymentCommand> command, CancellationToken ct, Func<AssessmentBasis, string?>? supersededBy = null)

@@ -1,3 +1,4 @@
+using Governance.Api.Features.Assessing;
 using Governance.Api.Features.Deployments;
 using Governance.Api.Infrastructure;
 using Governance.Api.Tests.Infrastructure;
@@ -79,6 +80,50 @@ public sealed class ReassessmentRaceTests : IAsyncLifetime
                 Assert.True(trail.FindIndex(e => e.Item1 == "scan_leased") < trail.FindIndex(e => e.Item3 == companyVersion),
                     "the raced deployment was re-assessed after the lease, from its state at that version");
         }
+    }
+
+    [Fact]
+    public async Task convergence_leaves_to_the_run_a_deployment_whose_company_changed_after_it_looked()
+    {
+        await _api.Put("/company/rules", "legal", NoRules);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 4 * BatchSize; i++)
+            ids.Add(Guid.Parse((string)(await _api.Post("/deployments", "architect", Requests.Deployment(name: $"converge-{i}", origin: "US"))).Json["id"]!));
+        await _api.SettleAsync();
+        var inOrder = ids.OrderBy(id => id.ToString(), StringComparer.Ordinal).ToList();
+        var (held, late) = (inOrder[BatchSize], inOrder[^1]);
+
+        var store = _api.Host.Services.GetRequiredService<IDocumentStore>();
+        var services = _api.Host.Services;
+        AssessmentBasis before;
+        await using (var query = store.QuerySession())
+            before = await AssessmentBasis.LoadAsync(query, services.GetRequiredService<PolicySet>(), CancellationToken.None);
+
+        // The run stops at the second batch (its first stream row is held here), so the last batch is not reached yet.
+        var connectionString = services.GetRequiredService<Database>().ConnectionString;
+        await using var holder = new NpgsqlConnection(connectionString);
+        await holder.OpenAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("select version from governance.mt_streams where id = $1 for update", holder, transaction))
+        {
+            hold.Parameters.Add(new NpgsqlParameter { Value = held });
+            await hold.ExecuteScalarAsync();
+        }
+        var change = await _api.Put("/company/rules", "legal", DenyUs);
+        var companyVersion = (long)change.Json["company"]!["version"]!;
+        await WaitAsync(connectionString, "select count(*) filter (where wait_event_type = 'Lock') >= 1 from pg_stat_activity where datname = current_database()");
+
+        // Convergence that decided against the company before the change (no run would reach the deployment then) finds
+        // the company changed since: the new change's run reaches it, so it is not re-assessed here, one by one.
+        Assert.False(await services.GetRequiredService<Governance.Api.Features.Reassessment.Reassessor>().ConvergeOneAsync(store, late, before, CancellationToken.None));
+        await transaction.RollbackAsync();
+        await _api.SettleAsync();
+
+        var run = (await _api.Get((string)change.Json["reassessment"]!["href"]!, "auditor")).Json;
+        Assert.Equal(("finished", 4 * BatchSize, 4 * BatchSize), ((string?)run["status"], (int)run["done"]!, (int)run["verdictsChanged"]!));
+        var trail = (await _api.Get($"/deployments/{late}/events", "auditor")).Json["events"]!.AsArray()
+            .Where(e => (long?)e!["data"]!["companyVersion"] == companyVersion).Select(e => ((string?)e!["type"], (string?)e["data"]!["trigger"])).ToList();
+        Assert.Equal([("deployment_assessed", "company-rules-adopted")], trail);
     }
 
     private static async Task WaitAsync(string connectionString, string condition)

@@ -28,17 +28,41 @@ internal static class Reassess
         {
             var (apiBefore, pgBefore, idleBefore) = (CpuSeconds(api.ProcessId, children: false), PostgresCpuSeconds(postgres), IdleSeconds());
             var kindsBefore = PostgresCpuByKind(postgres);
+            var updatesBefore = await UpdatesAsync(deployment.ConnectionString);
             var run = await Scale.FinishedAsync(api, (string)Scale.Check(await api.Put("/company/rules", Role.Legal, i % 2 == 0 ? Scale.DenyUs : Scale.NoRules), 200)
                 .Json["reassessment"]!["href"]!);
             var (apiCpu, pgCpu, idle) = (CpuSeconds(api.ProcessId, children: false) - apiBefore, PostgresCpuSeconds(postgres) - pgBefore, IdleSeconds() - idleBefore);
             var done = (int)run["done"]!;
             var kinds = PostgresCpuByKind(postgres);
             Console.WriteLine("  PostgreSQL CPU by process: " + string.Join(", ", kinds.Select(k => $"{k.Key} {(k.Value - kindsBefore.GetValueOrDefault(k.Key)) * 1000 / done:0.000} ms")));
+            var updates = await UpdatesAsync(deployment.ConnectionString);
+            Console.WriteLine("  row updates that were heap-only (no index entries): " + string.Join(", ", updates.Select(u =>
+            {
+                var (all, hot) = (u.Value.All - updatesBefore.GetValueOrDefault(u.Key).All, u.Value.Hot - updatesBefore.GetValueOrDefault(u.Key).Hot);
+                return $"{u.Key} {hot:N0} of {all:N0} ({(all == 0 ? 0 : 100.0 * hot / all):0}%), {u.Value.BytesPerRow:N0} B per live row";
+            })));
             var seconds = Scale.Seconds(run);
             Console.WriteLine($"run {i + 1}: {done:N0} deployments, {(int)run["verdictsChanged"]!:N0} verdicts changed, {seconds:0.0} s = {seconds * 1000 / done:0.000} ms per deployment; " +
                               $"queued → started {((DateTimeOffset)run["startedAt"]! - (DateTimeOffset)run["queuedAt"]!).TotalSeconds:0.0} s; CPU per deployment: Api {apiCpu * 1000 / done:0.000} ms, PostgreSQL {pgCpu * 1000 / done:0.000} ms; machine idle {idle:0.0} core-s");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Updates and heap-only updates of the tables a run rewrites, since the server started (PostgreSQL's statistics), and
+    /// the heap's bytes per live row: a heap-only update writes no index entry but needs room on the row's page.
+    /// </summary>
+    private static async Task<Dictionary<string, (long All, long Hot, long BytesPerRow)>> UpdatesAsync(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select relname, n_tup_upd, n_tup_hot_upd, pg_relation_size(relid) / greatest(n_live_tup, 1) from pg_stat_user_tables " +
+            "where schemaname = 'governance' and relname in ('mt_doc_deploymentview', 'mt_doc_deploymentstate', 'mt_streams') order by relname", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var updates = new Dictionary<string, (long, long, long)>();
+        while (await reader.ReadAsync()) updates[reader.GetString(0).Replace("mt_doc_", "")] = (reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        return updates;
     }
 
     private const double Tick = 100.0; // USER_HZ: /proc reports CPU time in 1/100 s on Linux

@@ -64,6 +64,7 @@ public sealed class GovernanceOptions
             Check(o.Scans.AttestationMaxAgeDays is >= 1 and <= 3650, "Scans:AttestationMaxAgeDays", "must be between 1 and 3650", o.Scans.AttestationMaxAgeDays);
             Check(o.Scans.DriftTolerancePercent is >= 0 and <= 100, "Scans:DriftTolerancePercent", "must be between 0 and 100", o.Scans.DriftTolerancePercent);
             Check(o.Reassessment.BatchSize is >= 1 and <= 5000, "Reassessment:BatchSize", "must be between 1 and 5000", o.Reassessment.BatchSize);
+            Check(o.Reassessment.BatchesInFlight is >= 1 and <= 16, "Reassessment:BatchesInFlight", "must be between 1 and 16", o.Reassessment.BatchesInFlight);
             Check(o.Reassessment.PauseBetweenBatchesMs is >= 0 and <= 60_000, "Reassessment:PauseBetweenBatchesMs", "must be between 0 and 60000", o.Reassessment.PauseBetweenBatchesMs);
             Check(o.Events.AppendMode is "quick" or "rich", "Events:AppendMode", "must be 'quick' or 'rich'", o.Events.AppendMode);
             if (o.Auth.SigningKey is { Length: > 0 } key)
@@ -142,6 +143,13 @@ public sealed class ReassessmentOptions
 {
     /// <summary>Deployments re-assessed per transaction: larger is faster, smaller holds locks and memory for less time.</summary>
     public int BatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// Batches written at once, each in a transaction of its own and committed in order: while PostgreSQL writes some,
+    /// the Api prepares the next. One is the old one-at-a-time; more than the cores of the Api and the database together
+    /// only adds connections (docs/performance.md).
+    /// </summary>
+    public int BatchesInFlight { get; set; } = 3;
 
     /// <summary>A pause after each batch, to leave the database to the requests while a large portfolio is re-assessed.</summary>
     public int PauseBetweenBatchesMs { get; set; }

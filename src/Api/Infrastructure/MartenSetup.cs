@@ -37,11 +37,20 @@ public static class MartenSetup
         // so a page or a sweep costs the same at 100 deployments as at 100,000 (docs/performance.md).
         options.Schema.For<DeploymentView>()
             .Duplicate(d => d.RegisteredAt).Duplicate(d => d.Status).Duplicate(d => d.Assessment!.Verdict).Duplicate(d => d.Model.LicenseId)
-            .Duplicate(d => d.NextWaiverExpiry).Duplicate(d => d.Assessment!.CatalogVersion).Duplicate(d => d.Assessment!.CompanyVersion)
-            .Index(d => d.UpdatedAt)
+            .Duplicate(d => d.NextWaiverExpiry).Duplicate(d => d.UpdatedAt)
             // The filters lists combine, in one index: a filtered count reads it alone instead of every row's page
             // (at 100,000, status and license: 3 ms instead of 70; docs/performance.md, "Portfolio scale").
             .Index([d => d.Status, d => d.Assessment!.Verdict, d => d.Model.LicenseId], i => i.Name = "mt_doc_deploymentview_idx_filters");
+        // The versions an assessment was made under get columns but no index: every company change rewrites them on every
+        // open deployment, and an indexed column that changes makes PostgreSQL write a new entry in every index of the row;
+        // unindexed, a confirmation that changes nothing else stays on its page (a heap-only update, StorageTuning). No
+        // index could serve the one filter on them anyway ("assessed under another catalog or an older company": <> and OR).
+        options.Policies.ForAllDocuments(mapping =>
+        {
+            if (mapping.DocumentType != typeof(DeploymentView)) return;
+            mapping.DuplicateField([typeof(DeploymentView).GetProperty(nameof(DeploymentView.Assessment))!, typeof(AssessmentView).GetProperty(nameof(AssessmentView.CatalogVersion))!]);
+            mapping.DuplicateField([typeof(DeploymentView).GetProperty(nameof(DeploymentView.Assessment))!, typeof(AssessmentView).GetProperty(nameof(AssessmentView.CompanyVersion))!]);
+        });
         options.Schema.For<DeploymentState>()
             .Duplicate(d => d.Status).Duplicate(d => d.HasValidAttestation).Duplicate(d => d.NextWaiverExpiry)
             .Duplicate(d => d.Assessment!.CatalogVersion).Duplicate(d => d.Attestation!.KeyId);
@@ -49,6 +58,7 @@ public static class MartenSetup
         // Quick append: versions are assigned by a server-side function in one round trip (see docs/performance.md);
         // "with server timestamps" means this server's clock (TimeProvider), so as-of queries line up with the actors' time.
         options.Events.AppendMode = appendMode;
+        options.Events.UseIdentityMapForAggregates = true;
         options.Events.TimeProvider = clock;
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         return options;

@@ -23,9 +23,9 @@ public sealed class StorageTuning(Database database, ILogger<StorageTuning> log)
 
     private static readonly (string Table, string[] Options, bool Lz4)[] Tables =
     [
-        ("mt_doc_deploymentview", ["autovacuum_vacuum_scale_factor=0.02", "autovacuum_analyze_scale_factor=0.05"], true),
-        ("mt_doc_deploymentstate", ["fillfactor=85", "autovacuum_vacuum_scale_factor=0.02", "autovacuum_analyze_scale_factor=0.05"], true),
-        ("mt_streams", ["autovacuum_vacuum_scale_factor=0.02"], false),
+        ("mt_doc_deploymentview", ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02", "autovacuum_analyze_scale_factor=0.05"], true),
+        ("mt_doc_deploymentstate", ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02", "autovacuum_analyze_scale_factor=0.05"], true),
+        ("mt_streams", ["fillfactor=50", "autovacuum_vacuum_scale_factor=0.02"], false),
     ];
 
     public async Task StartAsync(CancellationToken ct)

@@ -1,4 +1,7 @@
+using Governance.Api.Features.Deployments;
 using Governance.Api.Infrastructure;
+using Marten;
+using Marten.Services;
 using Governance.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,9 +28,46 @@ public sealed class StorageTuningTests(ApiFixture api) : IClassFixture<ApiFixtur
         Assert.Equal("l", state.Compression);
         Assert.Contains("autovacuum_vacuum_scale_factor=0.02", view.Options);
         Assert.Contains("autovacuum_vacuum_scale_factor=0.02", state.Options);
-        Assert.Contains("fillfactor=85", state.Options);
-        Assert.DoesNotContain(view.Options, o => o.StartsWith("fillfactor", StringComparison.Ordinal));
+        Assert.Contains("fillfactor=70", state.Options);
+        Assert.Contains("fillfactor=70", view.Options);
+        Assert.Contains("fillfactor=50", streams.Options);
         Assert.Contains("autovacuum_vacuum_scale_factor=0.02", streams.Options);
+    }
+
+    /// <summary>
+    /// What the fill factors are for: a company change confirms most deployments' assessments, and each confirmation
+    /// rewrites the stream row and both documents. With nothing indexed changing and room on the page, PostgreSQL keeps
+    /// the new versions there and writes no index entry (a heap-only update). Counted in this test's own transaction,
+    /// where PostgreSQL's per-transaction statistics are exact.
+    /// </summary>
+    [Fact]
+    public async Task confirming_an_assessment_rewrites_the_stream_row_and_both_documents_without_touching_an_index()
+    {
+        var id = Guid.Parse((string)(await api.Post("/deployments", "architect", Requests.Deployment(name: "heap-only"))).Json["id"]!);
+        var store = api.Host.Services.GetRequiredService<IDocumentStore>();
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
+        {
+            var state = await session.LoadAsync<DeploymentState>(id);
+            session.Events.Append(id, new AssessmentConfirmed(id, state!.Assessment!.CatalogVersion, (state.Assessment.CompanyVersion ?? 0) + 1, "company-usage-reported",
+                api.Clock.Today, Actor.System, api.Clock.GetUtcNow()));
+            await session.SaveChangesAsync();
+        }
+
+        await using var count = new NpgsqlCommand(
+            "select pg_stat_get_xact_tuples_updated(c.oid), pg_stat_get_xact_tuples_hot_updated(c.oid) from pg_class c " +
+            "join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'governance' and c.relname = $1", connection, transaction);
+        var parameter = count.Parameters.Add(new NpgsqlParameter());
+        foreach (var table in new[] { "mt_streams", "mt_doc_deploymentstate", "mt_doc_deploymentview" })
+        {
+            parameter.Value = table;
+            await using var reader = await count.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal((table, 1L, 1L), (table, reader.GetInt64(0), reader.GetInt64(1)));
+        }
+        await transaction.RollbackAsync();
     }
 
     [Fact]
@@ -41,7 +81,7 @@ public sealed class StorageTuningTests(ApiFixture api) : IClassFixture<ApiFixtur
 
         var state = await SettingsAsync("mt_doc_deploymentstate");
         Assert.Equal("l", state.Compression);
-        Assert.Contains("fillfactor=85", state.Options);
+        Assert.Contains("fillfactor=70", state.Options);
         Assert.DoesNotContain("fillfactor=100", state.Options);
     }
 

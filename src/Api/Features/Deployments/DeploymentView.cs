@@ -63,6 +63,13 @@ public sealed class DeploymentView : IVersioned
 
     public Actor RegisteredBy { get; set; } = null!;
     public DateTimeOffset RegisteredAt { get; set; }
+
+    /// <summary>
+    /// The last change someone would notice: registration, findings or verdict, usage, a decision, a review, an
+    /// attestation or scan failure, a lapsed waiver. Not a confirmation that the findings still hold under a newer company
+    /// or catalog: one usage report confirms every open deployment, and the inbox and lists sorted by it would reshuffle
+    /// for nothing (and the row could not stay on its page, see MartenSetup).
+    /// </summary>
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? RetiredAt { get; set; }
 
@@ -79,7 +86,6 @@ public sealed class DeploymentView : IVersioned
     {
         if (Assessment is { } a)
             Assessment = a with { CatalogVersion = e.CatalogVersion, CompanyVersion = e.CompanyVersion, Trigger = e.Trigger, AssessedOn = e.AssessedOn, AssessedAt = e.At };
-        UpdatedAt = e.At;
     }
 
     public void Apply(DeploymentUsageReported e) => (Usage, UpdatedAt) = (e.Usage.ToDomain(), e.At);

@@ -89,17 +89,19 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
         var run = await LoadRunAsync(store, runId, ct);
         if (run.Status is RunStatus.Finished or RunStatus.Superseded) return;
 
-        // Two batches in flight: while one is written by PostgreSQL, the next is read, decided and serialised here, on
-        // a second connection. They commit in order, each with the progress up to it (Batch.CommitAsync).
-        Batch? inFlight = null;
+        // Several batches in flight (ReassessmentOptions.BatchesInFlight): while PostgreSQL writes some, the next is read,
+        // decided and serialised here, each on a connection of its own. They commit in order, each with the progress up to
+        // it (Batch.CommitAsync).
+        var inFlight = new Queue<Batch>(); // oldest first
         try
         {
             while (true)
             {
                 var timing = System.Diagnostics.Stopwatch.StartNew();
                 var next = await Batch.OpenAsync(store, ct);
-                // The progress as it will stand once the batch in flight commits: this batch starts where that one ends.
-                var from = inFlight?.After ?? run;
+                // The progress as it will stand once the batches in flight commit: this batch starts where the last one ends.
+                var newest = inFlight.LastOrDefault();
+                var from = newest?.After ?? run;
                 IReadOnlyList<DeploymentState> states;
                 try
                 {
@@ -120,7 +122,7 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
                     var query = next.Session.Query<DeploymentState>().Where(scope);
                     if (from.Cursor is { } cursor) query = query.Where(d => d.MatchesSql("d.id > ?", cursor));
                     states = await query.OrderBy(d => d.Id).Take(Settings.BatchSize).ToListAsync(ct);
-                    if (states.Count == 0 && inFlight is null)
+                    if (states.Count == 0 && inFlight.Count == 0)
                     {
                         (run.Status, run.FinishedAt) = (RunStatus.Finished, clock.GetUtcNow());
                         await next.SaveAloneAsync(run, ct);
@@ -143,7 +145,7 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
                             tally = tally.With(state, decision);
                         }
                         // The progress commits with the events it counts: a replica killed after this commit leaves nothing uncounted.
-                        next.Start(states, from.Advanced(states[^1].Id, states.Count, tally), inFlight?.Committed, timing, read, log, ct);
+                        next.Start(states, from.Advanced(states[^1].Id, states.Count, tally), newest?.Committed, timing, read, log, ct);
                     }
                 }
                 catch
@@ -152,23 +154,23 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
                     throw;
                 }
 
-                // The new batch is in flight now (with nothing left to read, there is none: settle the previous one, then read again).
-                var previous = inFlight;
-                inFlight = states.Count > 0 ? next : null;
-                if (states.Count == 0) await next.DisposeAsync();
-                if (previous is not null)
+                // The new batch joins those in flight (with nothing left to read, there is none: the oldest is settled, then
+                // the rest is read again from where the newest ends).
+                if (states.Count > 0) inFlight.Enqueue(next);
+                else await next.DisposeAsync();
+                if (inFlight.Count >= Settings.BatchesInFlight || (states.Count == 0 && inFlight.Count > 0))
                 {
+                    var oldest = inFlight.Dequeue();
                     bool committed;
-                    try { committed = await previous.Committed; }
-                    finally { await previous.DisposeAsync(); }
-                    if (committed) run = previous.After;
+                    try { committed = await oldest.Committed; }
+                    finally { await oldest.DisposeAsync(); }
+                    if (committed) run = oldest.After;
                     else
                     {
-                        // A deployment of that batch was written meanwhile: none of it was stored, nor the batch after it,
-                        // which waited for it and rolled back (it is read again from where this one ends).
-                        if (inFlight is not null) await inFlight.DisposeAsync();
-                        inFlight = null;
-                        run = await OneByOneAsync(store, previous.States, run, command, ct);
+                        // A deployment of that batch was written meanwhile: none of it was stored, nor the batches behind it,
+                        // which waited for it and rolled back (they are read again from where this one ends).
+                        while (inFlight.TryDequeue(out var behind)) await behind.DisposeAsync();
+                        run = await OneByOneAsync(store, oldest.States, run, command, ct);
                         continue;
                     }
                 }
@@ -177,7 +179,7 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
         }
         finally
         {
-            if (inFlight is not null) await inFlight.DisposeAsync();
+            while (inFlight.TryDequeue(out var batch)) await batch.DisposeAsync();
         }
     }
 
@@ -229,7 +231,9 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
             {
                 await connection.OpenAsync(ct);
                 var transaction = await connection.BeginTransactionAsync(ct);
-                return new Batch(connection, transaction, store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction)));
+                var options = Marten.Services.SessionOptions.ForTransaction(transaction);
+                options.Tracking = DocumentTracking.IdentityOnly;
+                return new Batch(connection, transaction, store.OpenSession(options));
             }
             catch
             {
@@ -274,8 +278,8 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
                 await _transaction.RollbackAsync(CancellationToken.None);
                 return false;
             }
-            // Only now the progress: written earlier, it could take the run document's row before the batch in flight
-            // does, and each would wait for the other (that one in PostgreSQL, this one here).
+            // Only now the progress: written earlier, it could take the run document's row before a batch ahead of this
+            // one does, and each would wait for the other (that one in PostgreSQL, this one here).
             Session.Store(After);
             await Session.SaveChangesAsync(ct);
             await _transaction.CommitAsync(ct);

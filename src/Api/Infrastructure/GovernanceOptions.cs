@@ -146,10 +146,11 @@ public sealed class ReassessmentOptions
 
     /// <summary>
     /// Batches written at once, each in a transaction of its own and committed in order: while PostgreSQL writes some,
-    /// the Api prepares the next. One is the old one-at-a-time; more than the cores of the Api and the database together
-    /// only adds connections (docs/performance.md).
+    /// the Api prepares the next. One is one at a time. Each one more holds another batch's documents in the Api's memory
+    /// and a connection; on two cores shared with PostgreSQL, three were no faster than two and took the Api past
+    /// 400 MB at 100,000 deployments (docs/performance.md). A database server of its own with more cores may want more.
     /// </summary>
-    public int BatchesInFlight { get; set; } = 3;
+    public int BatchesInFlight { get; set; } = 2;
 
     /// <summary>A pause after each batch, to leave the database to the requests while a large portfolio is re-assessed.</summary>
     public int PauseBetweenBatchesMs { get; set; }

@@ -44,6 +44,9 @@ public static class PostgresServer
 
         var dataDir = Path.Combine(Path.GetTempPath(), "governance-tests-" + Guid.NewGuid().ToString("N"));
         var local = await LocalPostgres.StartAsync(dataDir, log: null, deleteOnDispose: true);
+        // Which process the cluster belongs to: .ci/run stops and removes clusters whose owner is gone (the exit handler
+        // below does not run if the host is killed).
+        await File.WriteAllTextAsync(Path.Combine(dataDir, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Without this the postmaster would outlive the test host and keep its temp folder forever.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => local.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return async name =>

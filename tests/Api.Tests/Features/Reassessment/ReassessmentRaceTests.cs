@@ -29,26 +29,14 @@ public sealed class ReassessmentRaceTests : IAsyncLifetime
     [Fact]
     public async Task a_batch_that_loses_a_race_is_redone_one_by_one_and_the_batch_prepared_behind_it_never_commits_before_it()
     {
-        await _api.Put("/company/rules", "legal", NoRules);
-        var ids = new List<Guid>();
-        for (var i = 0; i < 4 * BatchSize; i++)
-            ids.Add(Guid.Parse((string)(await _api.Post("/deployments", "architect", Requests.Deployment(name: $"race-{i}", origin: "US"))).Json["id"]!));
-        await _api.SettleAsync();
-        // A run goes in id order (PostgreSQL orders uuids as their text does).
-        var inOrder = ids.OrderBy(id => id.ToString(), StringComparer.Ordinal).ToList();
+        var inOrder = await RegisterAsync("race");
         var (held, raced) = (inOrder[BatchSize], inOrder[BatchSize + 2]);
         var third = inOrder.Skip(2 * BatchSize).Take(BatchSize).ToList();
 
         var store = _api.Host.Services.GetRequiredService<IDocumentStore>();
         var connectionString = _api.Host.Services.GetRequiredService<Database>().ConnectionString;
-        await using var holder = new NpgsqlConnection(connectionString);
-        await holder.OpenAsync();
-        await using var transaction = await holder.BeginTransactionAsync();
-        await using (var hold = new NpgsqlCommand("select version from governance.mt_streams where id = $1 for update", holder, transaction))
-        {
-            hold.Parameters.Add(new NpgsqlParameter { Value = held });
-            await hold.ExecuteScalarAsync();
-        }
+        var (holder, transaction) = await HoldStreamRowAsync(connectionString, held);
+        await using var _ = holder;
 
         var change = await _api.Put("/company/rules", "legal", DenyUs);
         var companyVersion = (long)change.Json["company"]!["version"]!;
@@ -70,7 +58,7 @@ public sealed class ReassessmentRaceTests : IAsyncLifetime
         var run = (await _api.Get((string)change.Json["reassessment"]!["href"]!, "auditor")).Json;
         Assert.Equal(("finished", 4 * BatchSize, 4 * BatchSize, 4 * BatchSize),
             ((string?)run["status"], (int)run["done"]!, (int)run["changed"]!, (int)run["verdictsChanged"]!));
-        foreach (var id in ids)
+        foreach (var id in inOrder)
         {
             var trail = (await _api.Get($"/deployments/{id}/events", "auditor")).Json["events"]!.AsArray()
                 .Select(e => ((string?)e!["type"], (string?)e["data"]!["trigger"], (long?)e["data"]!["companyVersion"])).ToList();
@@ -85,12 +73,7 @@ public sealed class ReassessmentRaceTests : IAsyncLifetime
     [Fact]
     public async Task convergence_leaves_to_the_run_a_deployment_whose_company_changed_after_it_looked()
     {
-        await _api.Put("/company/rules", "legal", NoRules);
-        var ids = new List<Guid>();
-        for (var i = 0; i < 4 * BatchSize; i++)
-            ids.Add(Guid.Parse((string)(await _api.Post("/deployments", "architect", Requests.Deployment(name: $"converge-{i}", origin: "US"))).Json["id"]!));
-        await _api.SettleAsync();
-        var inOrder = ids.OrderBy(id => id.ToString(), StringComparer.Ordinal).ToList();
+        var inOrder = await RegisterAsync("converge");
         var (held, late) = (inOrder[BatchSize], inOrder[^1]);
 
         var store = _api.Host.Services.GetRequiredService<IDocumentStore>();
@@ -101,14 +84,8 @@ public sealed class ReassessmentRaceTests : IAsyncLifetime
 
         // The run stops at the second batch (its first stream row is held here), so the last batch is not reached yet.
         var connectionString = services.GetRequiredService<Database>().ConnectionString;
-        await using var holder = new NpgsqlConnection(connectionString);
-        await holder.OpenAsync();
-        await using var transaction = await holder.BeginTransactionAsync();
-        await using (var hold = new NpgsqlCommand("select version from governance.mt_streams where id = $1 for update", holder, transaction))
-        {
-            hold.Parameters.Add(new NpgsqlParameter { Value = held });
-            await hold.ExecuteScalarAsync();
-        }
+        var (holder, transaction) = await HoldStreamRowAsync(connectionString, held);
+        await using var _ = holder;
         var change = await _api.Put("/company/rules", "legal", DenyUs);
         var companyVersion = (long)change.Json["company"]!["version"]!;
         await WaitAsync(connectionString, "select count(*) filter (where wait_event_type = 'Lock') >= 1 from pg_stat_activity where datname = current_database()");
@@ -124,6 +101,29 @@ public sealed class ReassessmentRaceTests : IAsyncLifetime
         var trail = (await _api.Get($"/deployments/{late}/events", "auditor")).Json["events"]!.AsArray()
             .Where(e => (long?)e!["data"]!["companyVersion"] == companyVersion).Select(e => ((string?)e!["type"], (string?)e["data"]!["trigger"])).ToList();
         Assert.Equal([("deployment_assessed", "company-rules-adopted")], trail);
+    }
+
+    /// <summary>Four batches of deployments whose origin a rule can deny, in the order a run goes (PostgreSQL orders uuids as their text does).</summary>
+    private async Task<List<Guid>> RegisterAsync(string prefix)
+    {
+        await _api.Put("/company/rules", "legal", NoRules);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 4 * BatchSize; i++)
+            ids.Add(Guid.Parse((string)(await _api.Post("/deployments", "architect", Requests.Deployment(name: $"{prefix}-{i}", origin: "US"))).Json["id"]!));
+        await _api.SettleAsync();
+        return ids.OrderBy(id => id.ToString(), StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Locks a deployment's stream row in a transaction of this test's own, until the test rolls it back.</summary>
+    private static async Task<(NpgsqlConnection Holder, NpgsqlTransaction Transaction)> HoldStreamRowAsync(string connectionString, Guid id)
+    {
+        var holder = new NpgsqlConnection(connectionString);
+        await holder.OpenAsync();
+        var transaction = await holder.BeginTransactionAsync();
+        await using var hold = new NpgsqlCommand("select version from governance.mt_streams where id = $1 for update", holder, transaction);
+        hold.Parameters.Add(new NpgsqlParameter { Value = id });
+        await hold.ExecuteScalarAsync();
+        return (holder, transaction);
     }
 
     private static async Task WaitAsync(string connectionString, string condition)

@@ -48,8 +48,9 @@ public static class MartenSetup
         options.Policies.ForAllDocuments(mapping =>
         {
             if (mapping.DocumentType != typeof(DeploymentView)) return;
-            mapping.DuplicateField([typeof(DeploymentView).GetProperty(nameof(DeploymentView.Assessment))!, typeof(AssessmentView).GetProperty(nameof(AssessmentView.CatalogVersion))!]);
-            mapping.DuplicateField([typeof(DeploymentView).GetProperty(nameof(DeploymentView.Assessment))!, typeof(AssessmentView).GetProperty(nameof(AssessmentView.CompanyVersion))!]);
+            var assessment = typeof(DeploymentView).GetProperty(nameof(DeploymentView.Assessment))!;
+            foreach (var version in new[] { nameof(AssessmentView.CatalogVersion), nameof(AssessmentView.CompanyVersion) })
+                mapping.DuplicateField([assessment, typeof(AssessmentView).GetProperty(version)!]);
         });
         options.Schema.For<DeploymentState>()
             .Duplicate(d => d.Status).Duplicate(d => d.HasValidAttestation).Duplicate(d => d.NextWaiverExpiry)

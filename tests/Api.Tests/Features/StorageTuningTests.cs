@@ -85,6 +85,43 @@ public sealed class StorageTuningTests(ApiFixture api) : IClassFixture<ApiFixtur
         Assert.DoesNotContain("fillfactor=100", state.Options);
     }
 
+    /// <summary>
+    /// A database made before the view's indexes changed (UpdatedAt indexed as an expression over the JSON, the two
+    /// versions an assessment was made under indexed) would never get heap-only updates of the view, since every update
+    /// would change an indexed value. The start-up's schema check brings it to today's indexes.
+    /// </summary>
+    [Fact]
+    public async Task indexes_an_older_schema_had_on_the_view_are_replaced_at_the_next_start()
+    {
+        await ExecuteAsync(
+            "drop index governance.mt_doc_deploymentview_idx_updated_at; " +
+            "create index mt_doc_deploymentview_idx_updated_at on governance.mt_doc_deploymentview ((data ->> 'UpdatedAt')); " +
+            "create index mt_doc_deploymentview_idx_assessmentcatalog_version on governance.mt_doc_deploymentview (assessmentcatalog_version); " +
+            "create index mt_doc_deploymentview_idx_assessmentcompany_version on governance.mt_doc_deploymentview (assessmentcompany_version)");
+
+        await api.Host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+
+        var indexes = await IndexesAsync("mt_doc_deploymentview");
+        Assert.DoesNotContain(indexes, i => i.Name.Contains("version"));
+        Assert.Contains(indexes, i => i.Name == "mt_doc_deploymentview_idx_updated_at" && i.Definition.EndsWith("(updated_at)"));
+        Assert.DoesNotContain(indexes, i => i.Definition.Contains("data"));
+    }
+
+    private async Task<List<(string Name, string Definition)>> IndexesAsync(string table)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select indexname, indexdef from pg_indexes where schemaname = 'governance' and tablename = $1", connection)
+        {
+            Parameters = { new() { Value = table } },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        var indexes = new List<(string, string)>();
+        while (await reader.ReadAsync()) indexes.Add((reader.GetString(0), reader.GetString(1)));
+        return indexes;
+    }
+
     private async Task<(string[] Options, string? Compression)> SettingsAsync(string table)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

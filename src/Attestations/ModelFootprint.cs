@@ -33,7 +33,18 @@ public sealed record ModelFootprint
     public string? Measurement { get; init; }
     /// <summary>Set when the scan tried several configurations (<c>scan --sweep</c>): each one's figures, and the best.</summary>
     public FootprintSweep? Sweep { get; init; }
+    /// <summary>
+    /// Values the scanner shortened or mended so the statement fits the published schema (<see cref="StatementBounds"/>):
+    /// empty when everything the file says fits.
+    /// </summary>
+    public IReadOnlyList<FootprintTruncation> Truncated { get; init; } = [];
 }
+
+/// <summary>
+/// A value <see cref="StatementBounds"/> changed: its JSON path, the original's length (UTF-16 code units of a string, items
+/// of an array, properties of an object) and the SHA-256 of the original (a string's UTF-8, otherwise its JSON).
+/// </summary>
+public sealed record FootprintTruncation(string Path, long Length, string Sha256);
 
 /// <summary>
 /// A grid of llama.cpp settings measured on this host and artifact. <see cref="ModelFootprint.Throughput"/> and

@@ -1,36 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Governance.Attestations;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Governance.Api.Infrastructure;
-
-/// <summary>
-/// Text the Api may store. PostgreSQL's <c>jsonb</c> (where every event and document lives) cannot hold U+0000, UTF-8
-/// cannot hold a lone surrogate, and other C0 control characters are never part of a name, reason or message a person
-/// meant to send (tab, line feed and carriage return are). One rule for every string a request carries: JSON bodies
-/// through <see cref="StoredTextJsonConverter"/>, paths, query strings and forms through <see cref="RequestGuard"/>.
-/// </summary>
-public static class StoredText
-{
-    /// <summary>Why <paramref name="text"/> cannot be stored, or null when it can.</summary>
-    public static string? Refusal(ReadOnlySpan<char> text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c < 0x20 && c is not ('\t' or '\n' or '\r') || c == 0x7F)
-                return $"Contains the control character U+{(int)c:X4}, which cannot be stored: remove it.";
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-                continue;
-            }
-            if (char.IsSurrogate(c))
-                return $"Contains a lone surrogate (U+{(int)c:X4}), which is not Unicode text and cannot be stored.";
-        }
-        return null;
-    }
-}
 
 /// <summary>Every string of every JSON request body passes <see cref="StoredText.Refusal"/>; the JSON path names the field in the 400.</summary>
 public sealed class StoredTextJsonConverter : JsonConverter<string>

@@ -81,7 +81,7 @@ internal static partial class ArtifactJudgement
 
         if (saysOther || text is not null)
         {
-            var said = string.IsNullOrWhiteSpace(named) ? "names no license" : $"says it is licensed under \"{named}\"";
+            var said = string.IsNullOrWhiteSpace(named) ? "names no license" : $"says it is licensed under \"{Clip(named)}\"";
             var why = (saysOther, text) switch
             {
                 (_, { } t) => $"The model {said}, but its license file {t.File} is the text of {t.IdentifiedAs} ({t.Similarity:P0} alike)",
@@ -141,8 +141,15 @@ internal static partial class ArtifactJudgement
 
     private static void AddIfPresent(Dictionary<string, string> facts, string key, string? value)
     {
-        if (!string.IsNullOrWhiteSpace(value)) facts[key] = value;
+        if (!string.IsNullOrWhiteSpace(value)) facts[key] = Clip(value);
     }
+
+    /// <summary>
+    /// What a file says, as a finding quotes it. Some converters put a whole license text where an id belongs (up to 64 KiB
+    /// in an attestation, which keeps all of it); every assessment records its findings, so they quote the beginning.
+    /// </summary>
+    private static string Clip(string text) =>
+        text.Length <= 200 ? text : $"{text[..200]}… ({text.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} characters)";
 
     [GeneratedRegex(@"[^a-z0-9.+]+")]
     private static partial Regex NonWord();

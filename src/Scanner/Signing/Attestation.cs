@@ -11,7 +11,8 @@ internal static class Attestation
     public static Dsse.Envelope Sign(ModelFootprint predicate, ScannerKey key)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        var statement = Dsse.StatementFor(predicate.Artifact.Name ?? "model.gguf", predicate.Artifact.Sha256 ?? "", predicate);
+        // What the file says may be longer than the Api stores: fitted, and each change listed in the predicate.
+        var statement = StatementBounds.Fit(Dsse.StatementFor(predicate.Artifact.Name ?? "model.gguf", predicate.Artifact.Sha256 ?? "", predicate));
         return Dsse.Sign(statement, key.Key);
     }
 

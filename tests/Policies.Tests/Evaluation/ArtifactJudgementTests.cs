@@ -46,6 +46,19 @@ public sealed class ArtifactJudgementTests
         Assert.Equal(Verdict.NonCompliant, a.Verdict);
     }
 
+    /// <summary>Some converters write a whole license text where the id belongs; every assessment records its findings, which quote its start.</summary>
+    [Fact]
+    public void a_finding_quotes_the_start_of_a_license_text_the_file_gives_for_its_license()
+    {
+        var text = string.Concat(Enumerable.Repeat("APACHE LICENSE VERSION 2.0 ", 2_000));
+
+        var finding = ArtifactJudgement.License("llama3.1", File(text))!;
+
+        Assert.Equal($"{text[..200]}… (54,000 characters)", finding.Facts["fileLicense"]);
+        Assert.Contains($"\"{text[..200]}… (54,000 characters)\"", finding.Message);
+        Assert.True(finding.Message.Length < 1_000);
+    }
+
     [Fact]
     public void a_file_licensed_as_other_is_compared_by_its_license_name()
     {

@@ -42,6 +42,22 @@ public sealed class AttestationTests : IDisposable
         Assert.True(verdict.Valid, verdict.Reason);
     }
 
+    /// <summary>A GGUF may carry a whole license text, or more, in general.license: the signed statement is fitted and still verifies.</summary>
+    [Fact]
+    public void a_predicate_past_the_schema_bounds_is_signed_fitted_and_verifies()
+    {
+        using var key = ScannerKey.LoadOrCreate(Path.Combine(_dir, "k.pem"));
+        var license = new string('L', 100_000);
+
+        var envelope = Attestation.Sign(Predicate with { Metadata = new FootprintMetadata { License = license, Name = "tiny\u0000" } }, key);
+
+        var verdict = Attestation.Verify(Attestation.ToJson(envelope), key.PublicKeyPem);
+        Assert.True(verdict.Valid, verdict.Reason);
+        var predicate = verdict.Statement!.Predicate;
+        Assert.Equal((65_536, "tiny\uFFFD"), (predicate.Metadata.License!.Length, predicate.Metadata.Name));
+        Assert.Equal(["$.predicate.metadata.name", "$.predicate.metadata.license"], predicate.Truncated.Select(t => t.Path));
+    }
+
     [Fact]
     public void a_tampered_payload_no_longer_verifies()
     {

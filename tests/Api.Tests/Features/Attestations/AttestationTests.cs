@@ -110,6 +110,35 @@ public sealed class AttestationTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal((int)recorded.Json["version"]!, (int)(await api.Get($"/deployments/{id}", "auditor")).Json["version"]!);
     }
 
+    /// <summary>
+    /// A file that says more than the schema holds (here a GGUF with a whole license text in general.license) would be refused;
+    /// the scanner fits its statement first (StatementBounds), and the report says what was shortened and how to check it.
+    /// </summary>
+    [Fact]
+    public async Task a_statement_fitted_to_the_bounds_is_recorded_and_the_report_lists_what_was_shortened()
+    {
+        var scanner = await RegisterScanner("gpu-scanner-bounds");
+        var id = await ApprovedDeployment("fitted");
+        var license = string.Concat(Enumerable.Repeat("LLAMA 3.1 COMMUNITY LICENSE AGREEMENT ", 2_000));
+        var statement = System.Text.Json.Nodes.JsonNode.Parse(Statement(id, Requests.Sha, api.Clock.GetUtcNow()))!;
+        statement["predicate"]!["metadata"]!["license"] = license;
+        var whole = JsonSerializer.SerializeToUtf8Bytes(statement);
+        Assert.Equal(400, (await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(whole, (scanner.Key, scanner.KeyId)))).Status);
+
+        var recorded = await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(Governance.Attestations.StatementBounds.Fit(whole), (scanner.Key, scanner.KeyId)));
+
+        Assert.True(recorded.Status == 201, recorded.ToString());
+        var shortened = recorded.Json["attestation"]!["predicate"]!["truncated"]!.AsArray().Single()!;
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(license)));
+        Assert.Equal(("$.predicate.metadata.license", license.Length, digest), ((string)shortened["path"]!, (int)shortened["length"]!, (string)shortened["sha256"]!));
+        var (status, pdf, _) = await api.Download($"/deployments/{id}/report", "auditor");
+        Assert.Equal(200, status);
+        var text = Reports.DeploymentReportTests.Compact(Reports.DeploymentReportTests.Text(pdf));
+        Assert.Contains("thescannershortenedthesevalues", text);
+        Assert.Contains(digest, text);
+        Assert.Contains("(65,536charactersintheattestation)", text);
+    }
+
     [Fact]
     public async Task a_tampered_envelope_a_wrong_key_and_a_wrong_digest_are_refused()
     {

@@ -21,8 +21,7 @@ public sealed class StatementSchemaTests(ApiFixture api) : IClassFixture<ApiFixt
     [Fact]
     public void the_schema_in_docs_is_the_one_the_api_validates_with()
     {
-        using var embedded = typeof(StatementSchema).Assembly.GetManifestResourceStream(StatementSchema.ResourceName)!;
-        Assert.Equal(File.ReadAllBytes(SchemaFile), new BinaryReader(embedded).ReadBytes((int)embedded.Length));
+        Assert.Equal(File.ReadAllText(SchemaFile), StatementBounds.SchemaText);
     }
 
     [Fact]
@@ -125,6 +124,36 @@ public sealed class StatementSchemaTests(ApiFixture api) : IClassFixture<ApiFixt
         breakIt(statement);
         var errors = StatementSchema.Check(JsonSerializer.SerializeToUtf8Bytes(statement));
         Assert.True(errors.Any(e => e.Path == path), $"{why}: expected {path}, got {string.Join("; ", errors)}");
+    }
+
+    public static IEnumerable<object[]> PastTheBounds() =>
+    [
+        ["a 500 KB finding message", (Action<JsonObject>)(s => s["predicate"]!["findings"]![0]!["message"] = new string('m', 500_000)), "$.predicate.findings[0].message"],
+        ["U+0000 in a name", (Action<JsonObject>)(s => s["predicate"]!["metadata"]!["name"] = "a\u0000b"), "$.predicate.metadata.name"],
+        ["a bell character in an organization", (Action<JsonObject>)(s => s["predicate"]!["metadata"]!["organization"] = "a\u0007b"), "$.predicate.metadata.organization"],
+        ["10,000 base models", (Action<JsonObject>)(s => s["predicate"]!["metadata"]!["baseModels"] = new JsonArray(Enumerable.Range(0, 10_000).Select(i => (JsonNode?)$"m{i}").ToArray())), "$.predicate.metadata.baseModels"],
+        ["a 70,000-character license in the GGUF metadata", (Action<JsonObject>)(s => s["predicate"]!["metadata"]!["license"] = new string('l', 70_000)), "$.predicate.metadata.license"],
+        ["60 facts", (Action<JsonObject>)(s => s["predicate"]!["findings"]![0]!["facts"] = new JsonObject(Enumerable.Range(0, 60).Select(i => KeyValuePair.Create($"k{i}", (JsonNode?)"v")))), "$.predicate.findings[0].facts"],
+        ["a base model name of 10,000 characters", (Action<JsonObject>)(s => s["predicate"]!["metadata"]!["baseModels"]![0] = new string('b', 10_000)), "$.predicate.metadata.baseModels[0]"],
+    ];
+
+    /// <summary>
+    /// What an inspected file says can break the schema's bounds; the scanner fits its statement before signing
+    /// (StatementBounds), so the same statement the Api would refuse is accepted, and says what was changed.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PastTheBounds))]
+    public void a_statement_fitted_to_the_bounds_conforms_and_lists_what_was_changed(string why, Action<JsonObject> breakIt, string path)
+    {
+        var statement = JsonNode.Parse(Full())!.AsObject();
+        breakIt(statement);
+        var broken = JsonSerializer.SerializeToUtf8Bytes(statement);
+        Assert.Contains(StatementSchema.Check(broken), e => e.Path == path);
+
+        var fitted = StatementBounds.Fit(broken);
+
+        Assert.True(StatementSchema.Check(fitted) is { Count: 0 } errors, $"{why}: {string.Join("; ", StatementSchema.Check(fitted))}");
+        Assert.Contains(Dsse.ReadStatement(fitted)!.Predicate.Truncated, t => t.Path == path);
     }
 
     [Fact]

@@ -18,14 +18,14 @@ public sealed class DeploymentReportTests(ApiFixture api) : IClassFixture<ApiFix
         return id;
     }
 
-    private static string Text(byte[] pdf)
+    internal static string Text(byte[] pdf)
     {
         using var document = PdfDocument.Open(pdf);
         return string.Join("\n", document.GetPages().Select(p => string.Join(" ", p.GetWords().Select(w => w.Text))));
     }
 
     /// <summary>The text without whitespace: identifiers in narrow table columns wrap, and wrapping is layout, not content.</summary>
-    private static string Compact(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
+    internal static string Compact(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
     [Fact]
     public async Task the_report_holds_verdict_findings_clauses_waivers_digest_and_the_trail_in_order()

@@ -7,22 +7,17 @@ namespace Governance.Api.Features.Deployments.Attest;
 
 /// <summary>
 /// The in-toto statement a scanner signs, checked against the published schema (docs/attestation-predicate.schema.json,
-/// embedded in this assembly: the file is the rule). A statement that fails it is the sender's error (400 naming the
+/// embedded in the contract's assembly: the file is the rule, and scanners fit their statements to it, StatementBounds). A statement that fails it is the sender's error (400 naming the
 /// JSON path), whether or not its signature verifies: a correct signature over a malformed statement is still malformed.
 /// </summary>
 public static class StatementSchema
 {
-    public const string ResourceName = "attestation-predicate.schema.json";
-
     /// <summary>Deeper than any statement the scanner writes; past this the payload is refused before it is walked.</summary>
     public const int MaxDepth = 32;
 
     private static readonly Lazy<JsonSchema> Schema = new(() =>
     {
-        using var stream = typeof(StatementSchema).Assembly.GetManifestResourceStream(ResourceName)
-                           ?? throw new InvalidOperationException($"{ResourceName} is not embedded in the Api.");
-        using var reader = new StreamReader(stream);
-        return JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult();
+        return JsonSchema.FromJsonAsync(Governance.Attestations.StatementBounds.SchemaText).GetAwaiter().GetResult();
     });
 
     /// <summary>Each way <paramref name="statement"/> (UTF-8 JSON) departs from the schema, as (JSON path, what is wrong); empty when it conforms.</summary>
@@ -55,10 +50,10 @@ public static class StatementSchema
     {
         var tokens = root is JContainer container ? container.DescendantsAndSelf() : [root];
         foreach (var value in tokens.OfType<JValue>())
-            if (value.Type == JTokenType.String && Infrastructure.StoredText.Refusal((string)value!) is { } why)
+            if (value.Type == JTokenType.String && Governance.Attestations.StoredText.Refusal((string)value!) is { } why)
                 yield return ("#/" + value.Path, why);
         foreach (var property in tokens.OfType<JProperty>())
-            if (Infrastructure.StoredText.Refusal(property.Name) is { } why)
+            if (Governance.Attestations.StoredText.Refusal(property.Name) is { } why)
                 yield return ("#/" + property.Path, why);
     }
 

@@ -209,9 +209,17 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
             ("Architecture", p.Metadata.Architecture ?? "—"), ("Name", p.Metadata.Name ?? "—"), ("Organization", p.Metadata.Organization ?? "—"),
             ("Parameters", p.Metadata.Parameters?.ToString("N0", Inv) ?? "—"), ("File type", p.Metadata.FileType ?? "—"),
             ("Context length (trained)", p.Metadata.ContextLength?.ToString("N0", Inv) ?? "—"),
-            ("License", string.Join(" · ", new[] { p.Metadata.License, p.Metadata.LicenseName, p.Metadata.LicenseLink }.Where(x => !string.IsNullOrEmpty(x))) is { Length: > 0 } l ? l : "not declared"),
+            ("License", string.Join(" · ", new[] { Clip(p.Metadata.License), p.Metadata.LicenseName, p.Metadata.LicenseLink }.Where(x => !string.IsNullOrEmpty(x))) is { Length: > 0 } l ? l : "not declared"),
             ("Base models", List(p.Metadata.BaseModels)),
         ]);
+        if (p.Truncated.Count > 0)
+        {
+            yield return new Paragraph("The file says more than an attestation holds: the scanner shortened these values (or replaced characters " +
+                "that cannot be stored) and kept the SHA-256 of each original, to check against the artifact.");
+            yield return new Table(
+                [TableColumn.Relative("Value", 2), TableColumn.Relative("Original length", 1, TextAlign.Right), TableColumn.Relative("SHA-256 of the original", 3)],
+                p.Truncated.Select(t => (IReadOnlyList<string>)[t.Path, t.Length.ToString("N0", Inv), t.Sha256]).ToList());
+        }
         yield return new Heading("Footprint", 2);
         yield return new KeyValues(
         [
@@ -278,6 +286,12 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Inv) + " UTC";
 
     private static string Words<T>(T value) where T : struct, Enum => Naming.Words(value);
+
+    /// <summary>
+    /// A license as the file declares it is usually an id, but some converters put the whole text there (up to 64 KiB in an
+    /// attestation): its first words identify it, and the attestation keeps the rest.
+    /// </summary>
+    private static string? Clip(string? text) => text is { Length: > 300 } ? $"{text[..300]}… ({text.Length:N0} characters in the attestation)" : text;
 
     private static string List(IEnumerable<string> items) => items.Any() ? string.Join(", ", items) : "none";
 

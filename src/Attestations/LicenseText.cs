@@ -59,6 +59,16 @@ public static partial class LicenseText
     [GeneratedRegex(@"https?://\S+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Url();
 
+    /// <summary>At least this many words (normalised) and a license field holds a text, not an id, name or SPDX expression.</summary>
+    public const int TextWords = 40;
+
+    /// <summary>
+    /// Whether a license field (GGUF <c>general.license</c>, a card's <c>license</c>) holds a license's text rather than
+    /// its id: some converters copy the LICENSE file there. Such a field is identified like a shipped license file.
+    /// </summary>
+    public static bool IsText(string? value) =>
+        value is { Length: >= TextWords * 2 } && Normalize(value).Count(c => c == ' ') + 1 >= TextWords;
+
     public static string Normalize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -104,7 +104,7 @@ public sealed record DeploymentState
             ScanLeased e => s with { LeaseExpiresAt = e.ExpiresAt },
             DeploymentAttested e => s with
             {
-                Attestation = new AttestationOnRecord(e.EnvelopeSha256, e.KeyId, e.Predicate.ScannedAt, Claims(e.Predicate), e.Predicate.Metadata?.LicenseFiles,
+                Attestation = new AttestationOnRecord(e.EnvelopeSha256, e.KeyId, e.Predicate.ScannedAt, Claims(e.Predicate), LicenseEvidence(e.Predicate),
                     EnvironmentKey(e.Predicate.Environment), Measured(e.Predicate)),
                 PreviousMeasurement = s.Attestation?.Measured ?? s.PreviousMeasurement,
                 HasValidAttestation = IsOfArtifact(e, s.Model),
@@ -144,7 +144,26 @@ public sealed record DeploymentState
             : new MeasuredFootprint(p.Throughput.Where(t => t.Test is not null).GroupBy(t => t.Test!).ToDictionary(g => g.Key, g => g.Last().MeanTokensPerSecond),
                 p.Footprint?.DeviceBytes?.Measured ?? p.Footprint?.DeviceBytes?.Total, EnvironmentKey(p.Environment), p.ScannedAt);
 
-    /// <summary>What the attested file says about its license and lineage, for the evaluator to judge.</summary>
+    /// <summary>
+    /// What the attested file says about its license and lineage, for the evaluator to judge. A license field that holds a
+    /// license's text (<see cref="LicenseText.IsText"/>) names no license: the text is evidence (<see cref="LicenseEvidence"/>).
+    /// </summary>
     public static ArtifactClaims Claims(ModelFootprint predicate) =>
-        new(predicate.Metadata?.License, predicate.Metadata?.LicenseName, predicate.Metadata?.LicenseLink, predicate.Metadata?.BaseModels ?? []);
+        new(LicenseText.IsText(predicate.Metadata?.License) ? null : predicate.Metadata?.License, predicate.Metadata?.LicenseName,
+            predicate.Metadata?.LicenseLink, predicate.Metadata?.BaseModels ?? []);
+
+    /// <summary>The license files shipped with the artifact and, when its license field holds a text, that text as one more, identified the same way.</summary>
+    public static IReadOnlyList<FootprintLicenseFile> LicenseEvidence(ModelFootprint predicate) =>
+        predicate.Metadata?.License is { } field && LicenseText.IsText(field)
+            ?
+            [
+                .. predicate.Metadata.LicenseFiles ?? [],
+                new FootprintLicenseFile
+                {
+                    File = "metadata.license", SizeBytes = System.Text.Encoding.UTF8.GetByteCount(field),
+                    Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(field))),
+                    Fingerprint = LicenseText.Fingerprint(field),
+                },
+            ]
+            : predicate.Metadata?.LicenseFiles ?? [];
 }

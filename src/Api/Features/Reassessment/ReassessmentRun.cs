@@ -2,6 +2,9 @@ namespace Governance.Api.Features.Reassessment;
 
 public enum RunStatus { Queued, Running, Finished, Superseded }
 
+/// <summary>A deployment a run passed over: deciding on it failed with <see cref="Error"/>.</summary>
+public sealed record RunFailure(Guid DeploymentId, string Error, DateTimeOffset At);
+
 /// <summary>
 /// One re-assessment of the deployments a change affects, done in the background in batches: its progress, so whoever
 /// made the change can follow it. The business facts are the deployments' own events; this document is the
@@ -36,6 +39,13 @@ public sealed class ReassessmentRun
     /// <summary>Approved deployments sent back to review.</summary>
     public int SentToReview { get; set; }
 
+    /// <summary>
+    /// Deployments the run could not re-assess because deciding on them failed (a defect, or a document damaged outside
+    /// Governance): passed over so they hold up no other, each logged as an error. <see cref="Failures"/> names the first few.
+    /// </summary>
+    public int Failed { get; set; }
+    public List<RunFailure> Failures { get; set; } = [];
+
     /// <summary>The last deployment done: the run resumes after it.</summary>
     public Guid? Cursor { get; set; }
 
@@ -51,8 +61,12 @@ public sealed class ReassessmentRun
         var next = (ReassessmentRun)MemberwiseClone();
         (next.Cursor, next.Done) = (cursor, Done + done);
         (next.Changed, next.VerdictsChanged, next.SentToReview) = (Changed + tally.Changed, VerdictsChanged + tally.VerdictsChanged, SentToReview + tally.SentToReview);
+        (next.Failed, next.Failures) = (Failed + tally.Failures.Count, [.. Failures.Concat(tally.Failures).Take(MaxFailuresNamed)]);
         return next;
     }
+
+    /// <summary>The failures a run names; past these it counts them (the log has each one).</summary>
+    public const int MaxFailuresNamed = 20;
 
     public string Href => $"/reassessments/{Id}";
 }

@@ -139,7 +139,11 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
                         var tally = new Tally();
                         foreach (var state in states)
                         {
-                            var decision = DeploymentDecider.Decide(command(state, from), state, context);
+                            if (DecideOrPassOver(state, s => command(s, from), context) is not { } decision)
+                            {
+                                tally = tally.Failing(state.Id, context.At);
+                                continue;
+                            }
                             if (decision.Events.Count == 0) continue;
                             next.Session.Events.Append(state.Id, state.Version + decision.Events.Count, decision.Events);
                             tally = tally.With(state, decision);
@@ -197,7 +201,8 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
             // Counted against the state the deployment was decided on (not the batch's, which lost the race).
             var decision = await OneAsync(store, id, (current, _) => command(current, start), ct,
                 alongside: (s, before, d) => s.Store(start.Advanced(id, done, counted = sum.With(before, d))));
-            if (decision is { Events.Count: > 0 }) sum = counted;
+            if (ReferenceEquals(decision, Undecidable)) sum = sum.Failing(id, clock.GetUtcNow());
+            else if (decision is { Events.Count: > 0 }) sum = counted;
         }
         var run = start.Advanced(batch[^1].Id, batch.Count, sum);
         await using var progress = store.LightweightSession();
@@ -307,8 +312,10 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
             var stream = await session.Events.FetchForWriting<DeploymentState>(id, ct);
             if (stream.Aggregate is not { } state) return null;
             var basis = await AssessmentBasis.LoadAsync(session, policies, ct, options.Value.Scans);
-            if (command(state, basis) is not { } next) return null;
-            var decision = DeploymentDecider.Decide(next, state, new DecisionContext(basis, Actor.System, clock.GetUtcNow()));
+            var context = new DecisionContext(basis, Actor.System, clock.GetUtcNow());
+            DeploymentCommand? next = null;
+            if (DecideOrPassOver(state, current => next = command(current, basis), context) is not { } decision) return Undecidable;
+            if (next is null) return null;
             if (decision.Events.Count == 0) return decision;
             stream.AppendMany(decision.Events);
             alongside?.Invoke(session, state, decision);
@@ -324,6 +331,27 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
         }
     }
 
+    /// <summary>What <see cref="OneAsync"/> returns for a deployment <see cref="DecideOrPassOver"/> failed on.</summary>
+    private static readonly Decision Undecidable = new([], null);
+
+    /// <summary>
+    /// The decision on one deployment, or null when deciding failed: logged as an error and passed over, so a deployment the
+    /// decider cannot handle (a defect, or a document damaged outside Governance) holds up no other deployment and no
+    /// later change; the run counts it (<see cref="ReassessmentRun.Failed"/>). A command of null decides nothing.
+    /// </summary>
+    private Decision? DecideOrPassOver(DeploymentState state, Func<DeploymentState, DeploymentCommand?> command, DecisionContext context)
+    {
+        try
+        {
+            return command(state) is { } next ? DeploymentDecider.Decide(next, state, context) : Decision.Nothing;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Deployment {Id} could not be re-assessed and was passed over", state.Id);
+            return null;
+        }
+    }
+
     private static async Task<ReassessmentRun> LoadRunAsync(IDocumentStore store, string runId, CancellationToken ct)
     {
         await using var query = store.QuerySession();
@@ -334,12 +362,20 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
     /// <summary>What a batch changed: counted on the copy of the run that commits with the batch's events.</summary>
     public sealed record Tally(int Changed = 0, int VerdictsChanged = 0, int SentToReview = 0)
     {
+        public IReadOnlyList<RunFailure> Failures { get; init; } = [];
+
+        public Tally Failing(Guid id, DateTimeOffset at) =>
+            this with { Failures = [.. Failures, new RunFailure(id, "Deciding on this deployment failed; the Api's log has the error.", at)] };
+
         public Tally With(DeploymentState before, Decision decision)
         {
             var assessed = decision.Events.OfType<DeploymentAssessed>().LastOrDefault();
-            return new(Changed + (assessed is null ? 0 : 1),
-                VerdictsChanged + (assessed is not null && before.Assessment?.Verdict != assessed.Verdict ? 1 : 0),
-                SentToReview + (decision.Events.OfType<DeploymentReviewRequired>().Any() ? 1 : 0));
+            return this with
+            {
+                Changed = Changed + (assessed is null ? 0 : 1),
+                VerdictsChanged = VerdictsChanged + (assessed is not null && before.Assessment?.Verdict != assessed.Verdict ? 1 : 0),
+                SentToReview = SentToReview + (decision.Events.OfType<DeploymentReviewRequired>().Any() ? 1 : 0),
+            };
         }
     }
 }

@@ -190,6 +190,30 @@ public sealed class AttestationTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(422, (await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(later, (scanner.Key, scanner.KeyId)))).Status);
     }
 
+    /// <summary>
+    /// Some converters copy the LICENSE file into the license field (GGUF general.license). Such a field names no license id:
+    /// its text is identified like a shipped license file, so the declared license's own text is no mismatch and another's is.
+    /// </summary>
+    [Theory]
+    [InlineData("llama3.1.txt", null)]
+    [InlineData("apache-2.0.txt", "apache-2.0")]
+    public async Task a_license_text_in_the_license_field_is_identified_like_a_license_file(string text, string? identifiedAs)
+    {
+        var scanner = await RegisterScanner($"gpu-scanner-text-{text}");
+        var id = await ApprovedDeployment($"license-text-{text}");
+        var payload = Governance.Attestations.StatementBounds.Fit(
+            Statement(id, Requests.Sha, api.Clock.GetUtcNow(), fileLicense: File.ReadAllText(Path.Combine(ApiFixture.RepoRoot, "policies", "license-texts", text))));
+
+        var recorded = await api.Post($"/deployments/{id}/attestations", "scanner", Envelope(payload, (scanner.Key, scanner.KeyId)));
+
+        Assert.True(recorded.Status == 201, recorded.ToString());
+        var findings = recorded.Json["assessment"]!["findings"]!.AsArray();
+        var mismatch = findings.SingleOrDefault(f => (string?)f!["code"] == "license-mismatch");
+        Assert.Equal(identifiedAs, (string?)mismatch?["facts"]!["licenseFileIdentifiedAs"]);
+        if (mismatch is not null) Assert.Equal("metadata.license", (string?)mismatch["facts"]!["licenseFile"]);
+        Assert.DoesNotContain(findings, f => (string?)f!["code"] == "license-undeclared");
+    }
+
     [Fact]
     public async Task a_lease_lapses_when_the_scanner_dies()
     {

@@ -28,7 +28,8 @@ public static class CycloneDx
         var attestation = d.Attestation is { Withdrawn: false } a ? a.Predicate : null;
 
         var licenses = new JsonArray { LicenseEntry(d.Model.LicenseId, license, "declared") };
-        if (attestation?.Metadata.License is { Length: > 0 } fileLicense && !string.Equals(fileLicense, d.Model.LicenseId, StringComparison.OrdinalIgnoreCase))
+        if (attestation is not null && DeploymentState.Claims(attestation).License is { Length: > 0 } fileLicense
+            && !string.Equals(fileLicense, d.Model.LicenseId, StringComparison.OrdinalIgnoreCase))
             licenses.Add(LicenseEntry(fileLicense, null, "concluded"));
 
         var component = new JsonObject

@@ -26,7 +26,7 @@ public static class Spdx
         var package = $"{ns}#model";
         var declared = $"{ns}#license-declared";
         var concluded = $"{ns}#license-concluded";
-        var concludedId = attestation?.Metadata.License is { Length: > 0 } fileLicense ? fileLicense : d.Model.LicenseId;
+        var concludedId = attestation is not null && DeploymentState.Claims(attestation).License is { Length: > 0 } fileLicense ? fileLicense : d.Model.LicenseId;
 
         var graph = new JsonArray
         {

@@ -59,8 +59,9 @@ builder.Services.AddMarten(sp => MartenSetup.Options(sp.GetRequiredService<Datab
     // Background re-assessment runs on one replica at a time; another takes over when it stops (see docs/architecture.md).
     .AddSubscriptionWithServices<ReassessmentSubscription>(ServiceLifetime.Singleton)
     .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold);
-// After Marten's own start-up work, which creates the tables it tunes.
+// After Marten's own start-up work, which creates the tables they tune and fill.
 builder.Services.AddHostedService<StorageTuning>();
+builder.Services.AddHostedService<Governance.Api.Features.Deployments.List.DeploymentSearchBackfill>();
 
 builder.Services.AddGovernanceAuth();
 builder.Services.AddTokenProblems();

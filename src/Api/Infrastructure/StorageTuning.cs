@@ -22,7 +22,7 @@ namespace Governance.Api.Infrastructure;
 /// </summary>
 public sealed class StorageTuning(Database database, ILogger<StorageTuning> log) : IHostedService
 {
-    private const string Schema = "governance";
+    private const string Schema = MartenSetup.Schema;
 
     private static readonly (string Table, string[] Options, bool Lz4)[] Tables =
     [

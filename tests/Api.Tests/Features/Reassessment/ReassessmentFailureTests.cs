@@ -11,13 +11,10 @@ namespace Governance.Api.Tests.Features.Reassessment;
 /// </summary>
 public sealed class ReassessmentFailureTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    private static readonly object DenyUs = new { residency = Array.Empty<object>(), deniedOrigins = new[] { "US" }, attestationRequired = false };
-    private static readonly object NoRules = new { residency = Array.Empty<object>(), deniedOrigins = Array.Empty<string>(), attestationRequired = false };
-
     [Fact]
     public async Task a_deployment_that_cannot_be_decided_is_passed_over_counted_and_named_and_the_run_finishes()
     {
-        await api.Put("/company/rules", "legal", NoRules);
+        await api.Put("/company/rules", "legal", ReassessmentTests.NoRules);
         var ids = new List<string>();
         for (var i = 0; i < 6; i++)
             ids.Add((string)(await api.Post("/deployments", "architect", Requests.Deployment(name: $"poison-{i}"))).Json["id"]!);
@@ -34,7 +31,7 @@ public sealed class ReassessmentFailureTests(ApiFixture api) : IClassFixture<Api
             Assert.Equal(1, await edit.ExecuteNonQueryAsync());
         }
 
-        var change = await api.Put("/company/rules", "legal", DenyUs);
+        var change = await api.Put("/company/rules", "legal", ReassessmentTests.DenyUs);
         await api.SettleAsync();
 
         var run = (await api.Get((string)change.Json["reassessment"]!["href"]!, "auditor")).Json;
@@ -48,7 +45,7 @@ public sealed class ReassessmentFailureTests(ApiFixture api) : IClassFixture<Api
         Assert.Equal([damaged], outdated.Json["items"]!.AsArray().Select(d => (string)d!["id"]!));
 
         // The next change is not held up behind it either.
-        var next = await api.Put("/company/rules", "legal", NoRules);
+        var next = await api.Put("/company/rules", "legal", ReassessmentTests.NoRules);
         await api.SettleAsync();
         var second = (await api.Get((string)next.Json["reassessment"]!["href"]!, "auditor")).Json;
         Assert.Equal(("finished", 1), ((string?)second["status"], (int)second["failed"]!));

@@ -5,8 +5,8 @@ namespace Governance.Api.Tests.Features.Reassessment;
 /// <summary>Company-wide re-assessment runs in the background, says how far it is, and leaves nothing assessed under outdated versions.</summary>
 public sealed class ReassessmentTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    private static readonly object DenyUs = new { residency = Array.Empty<object>(), deniedOrigins = new[] { "US" }, attestationRequired = false };
-    private static readonly object NoRules = new { residency = Array.Empty<object>(), deniedOrigins = Array.Empty<string>(), attestationRequired = false };
+    internal static readonly object DenyUs = new { residency = Array.Empty<object>(), deniedOrigins = new[] { "US" }, attestationRequired = false };
+    internal static readonly object NoRules = new { residency = Array.Empty<object>(), deniedOrigins = Array.Empty<string>(), attestationRequired = false };
 
     [Fact]
     public async Task a_company_change_answers_at_once_with_the_re_assessment_it_set_off_which_then_reports_its_progress()

@@ -48,8 +48,7 @@ public sealed record PortfolioQuery(
 
     public IQueryable<DeploymentView> Filter(IQueryable<DeploymentView> query, DateOnly today)
     {
-        if (Search is { } s)
-            query = query.Where(d => d.Name.Contains(s, StringComparison.OrdinalIgnoreCase) || d.Model.Name.Contains(s, StringComparison.OrdinalIgnoreCase));
+        if (Search is { } s) query = DeploymentSearch.Matching(query, s);
         if (Status is { } status) query = query.Where(d => d.Status == status);
         if (Verdict is { } verdict) query = query.Where(d => d.Assessment!.Verdict == verdict);
         if (License is { } license) query = query.Where(d => d.Model.LicenseId == license);

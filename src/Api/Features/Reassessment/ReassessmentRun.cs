@@ -2,7 +2,7 @@ namespace Governance.Api.Features.Reassessment;
 
 public enum RunStatus { Queued, Running, Finished, Superseded }
 
-/// <summary>A deployment a run passed over: deciding on it failed with <see cref="Error"/>.</summary>
+/// <summary>A deployment a run passed over: deciding on it failed with <see cref="Error"/> (the exception's type and message; the log has the rest).</summary>
 public sealed record RunFailure(Guid DeploymentId, string Error, DateTimeOffset At);
 
 /// <summary>

@@ -139,9 +139,9 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
                         var tally = new Tally();
                         foreach (var state in states)
                         {
-                            if (DecideOrPassOver(state, s => command(s, from), context) is not { } decision)
+                            if (DecideOrPassOver(state, s => command(s, from), context, out var error) is not { } decision)
                             {
-                                tally = tally.Failing(state.Id, context.At);
+                                tally = tally.Failing(state.Id, error!, context.At);
                                 continue;
                             }
                             if (decision.Events.Count == 0) continue;
@@ -201,7 +201,7 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
             // Counted against the state the deployment was decided on (not the batch's, which lost the race).
             var decision = await OneAsync(store, id, (current, _) => command(current, start), ct,
                 alongside: (s, before, d) => s.Store(start.Advanced(id, done, counted = sum.With(before, d))));
-            if (ReferenceEquals(decision, Undecidable)) sum = sum.Failing(id, clock.GetUtcNow());
+            if (decision?.Refusal is { Status: Undecidable } failed) sum = sum.Failing(id, failed.Detail, clock.GetUtcNow());
             else if (decision is { Events.Count: > 0 }) sum = counted;
         }
         var run = start.Advanced(batch[^1].Id, batch.Count, sum);
@@ -314,7 +314,8 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
             var basis = await AssessmentBasis.LoadAsync(session, policies, ct, options.Value.Scans);
             var context = new DecisionContext(basis, Actor.System, clock.GetUtcNow());
             DeploymentCommand? next = null;
-            if (DecideOrPassOver(state, current => next = command(current, basis), context) is not { } decision) return Undecidable;
+            if (DecideOrPassOver(state, current => next = command(current, basis), context, out var error) is not { } decision)
+                return new Decision([], new Refusal(Undecidable, "Not re-assessed", error!));
             if (next is null) return null;
             if (decision.Events.Count == 0) return decision;
             stream.AppendMany(decision.Events);
@@ -331,16 +332,18 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
         }
     }
 
-    /// <summary>What <see cref="OneAsync"/> returns for a deployment <see cref="DecideOrPassOver"/> failed on.</summary>
-    private static readonly Decision Undecidable = new([], null);
+    /// <summary>The status of the refusal <see cref="OneAsync"/> returns for a deployment <see cref="DecideOrPassOver"/> failed on.</summary>
+    private const int Undecidable = 500;
 
     /// <summary>
     /// The decision on one deployment, or null when deciding failed: logged as an error and passed over, so a deployment the
     /// decider cannot handle (a defect, or a document damaged outside Governance) holds up no other deployment and no
-    /// later change; the run counts it (<see cref="ReassessmentRun.Failed"/>). A command of null decides nothing.
+    /// later change; the run counts it (<see cref="ReassessmentRun.Failed"/>), with <paramref name="error"/>. A command of
+    /// null decides nothing.
     /// </summary>
-    private Decision? DecideOrPassOver(DeploymentState state, Func<DeploymentState, DeploymentCommand?> command, DecisionContext context)
+    private Decision? DecideOrPassOver(DeploymentState state, Func<DeploymentState, DeploymentCommand?> command, DecisionContext context, out string? error)
     {
+        error = null;
         try
         {
             return command(state) is { } next ? DeploymentDecider.Decide(next, state, context) : Decision.Nothing;
@@ -348,6 +351,7 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogError(e, "Deployment {Id} could not be re-assessed and was passed over", state.Id);
+            error = $"{e.GetType().Name}: {e.Message}";
             return null;
         }
     }
@@ -364,8 +368,7 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
     {
         public IReadOnlyList<RunFailure> Failures { get; init; } = [];
 
-        public Tally Failing(Guid id, DateTimeOffset at) =>
-            this with { Failures = [.. Failures, new RunFailure(id, "Deciding on this deployment failed; the Api's log has the error.", at)] };
+        public Tally Failing(Guid id, string error, DateTimeOffset at) => this with { Failures = [.. Failures, new RunFailure(id, error, at)] };
 
         public Tally With(DeploymentState before, Decision decision)
         {

@@ -38,6 +38,7 @@ public sealed class ReassessmentFailureTests(ApiFixture api) : IClassFixture<Api
         Assert.True((string?)run["status"] == "finished", run.ToJsonString());
         Assert.True((int)run["failed"]! == 1, run.ToJsonString());
         Assert.Equal(damaged, (string?)run["failures"]![0]!["deploymentId"]);
+        Assert.StartsWith("NullReferenceException: ", (string?)run["failures"]![0]!["error"]);
         Assert.Equal(ids.Count, (int)run["done"]!);
         foreach (var id in ids.Where(id => id != damaged))
             Assert.Equal("non_compliant", (string?)(await api.Get($"/deployments/{id}", "auditor")).Json["assessment"]!["verdict"]);

@@ -214,6 +214,7 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
         ]);
         if (p.Truncated.Count > 0)
         {
+            yield return new Heading("Values the scanner shortened", 3);
             yield return new Paragraph("The file says more than an attestation holds: the scanner shortened these values (or replaced characters " +
                 "that cannot be stored) and kept the SHA-256 of each original, to check against the artifact.");
             yield return new Table(

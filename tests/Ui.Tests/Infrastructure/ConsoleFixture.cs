@@ -69,13 +69,6 @@ public sealed class ConsoleFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    /// <summary>
-    /// How a test waits for an address after a click: until the new page is committed, not until its load event. Under
-    /// a full CI run on a busy machine, two runs saw the address change and the load event never reported (Playwright
-    /// logged only "NetworkIdle") until the two-minute limit. What a test reads next goes through locators and
-    /// web-first assertions, which wait for the content itself.
-    /// </summary>
-    public static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
 
     /// <summary>A new browser context signed in through the local sign-in page, as a person would.</summary>
     public async Task<IPage> SignInAsync(string role, string name, bool javaScript = true)
@@ -85,7 +78,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await page.GetByLabel("Name").FillAsync(name);
         await page.GetByLabel("Role").SelectOptionAsync(role);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/ui/signin"), Committed);
+        await page.WaitForAddressAsync(url => !url.Contains("/ui/signin"));
         return page;
     }
 }
@@ -98,6 +91,32 @@ public sealed class ConsoleCollection : ICollectionFixture<ConsoleFixture>
 
 public static class PageChecks
 {
+    /// <summary>
+    /// How a test waits for an address after a click: by reading the page's address (set when a navigation commits) until
+    /// it matches, never by waiting for a load event. Under a full CI run on a busy machine, runs saw the address change
+    /// and the load event never reported (Playwright logged only "NetworkIdle") until the two-minute limit. Playwright's
+    /// own WaitForURLAsync waits for that event whenever the address already matches, whatever its WaitUntil says (it
+    /// turns Commit into no load state and no load state into Load), so a fast click that had already arrived failed
+    /// there. What a test reads next goes through locators and web-first assertions, which wait for the content itself.
+    /// </summary>
+    public static async Task WaitForAddressAsync(this IPage page, Func<string, bool> matches)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!matches(page.Url))
+        {
+            if (waited.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException($"The page stayed at {page.Url} for two minutes.");
+            await Task.Delay(25);
+        }
+    }
+
+    /// <summary><see cref="WaitForAddressAsync(IPage, Func{string, bool})"/> for a Playwright-style glob: <c>**</c> any text, <c>*</c> any text without a slash.</summary>
+    public static Task WaitForAddressAsync(this IPage page, string glob)
+    {
+        var pattern = new System.Text.RegularExpressions.Regex(
+            "^" + System.Text.RegularExpressions.Regex.Escape(glob).Replace(@"\*\*", ".*").Replace(@"\*", "[^/]*") + "$");
+        return page.WaitForAddressAsync(pattern.IsMatch);
+    }
+
     private static readonly string[] WcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
     /// <summary>axe with the WCAG 2.2 A/AA rules: no violation is allowed.</summary>

@@ -58,7 +58,7 @@ public sealed class SecurityTests(ConsoleFixture console)
     {
         var page = await console.SignInAsync(Role.Auditor, "Leaving Auditor");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync("**/ui/signin", ConsoleFixture.Committed);
+        await page.WaitForAddressAsync("**/ui/signin");
         await page.GotoAsync("/ui/reports");
         Assert.Contains("/ui/signin", page.Url);
     }

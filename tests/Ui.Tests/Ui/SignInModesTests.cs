@@ -55,7 +55,7 @@ public sealed class SignInModesTests : IAsyncLifetime
 
         // A console page redirects to the provider, which signs Olivia in and sends her back with a code.
         await page.GotoAsync("/ui/inbox");
-        await page.WaitForURLAsync("**/ui/inbox", ConsoleFixture.Committed);
+        await page.WaitForAddressAsync("**/ui/inbox");
         Assert.Equal(1, _provider.TokensIssued);
         Assert.Empty(_provider.Refusals);
         await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Signed in as Olivia Oidc (legal)");
@@ -75,7 +75,7 @@ public sealed class SignInModesTests : IAsyncLifetime
         var page = await OidcConsolePageAsync();
 
         await page.GotoAsync("/ui/inbox");
-        await page.WaitForURLAsync("**/ui/signin?refused=*", ConsoleFixture.Committed);
+        await page.WaitForAddressAsync("**/ui/signin?refused=*");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("several Governance roles (legal, admin)");
         Assert.DoesNotContain("Signed in as", await page.InnerTextAsync("header"));
         // No session was made: a console page still asks to sign in.

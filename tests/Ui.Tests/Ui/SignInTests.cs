@@ -19,7 +19,7 @@ public sealed class SignInTests(ConsoleFixture console)
         await page.GetByLabel("Role").SelectOptionAsync("legal");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await page.WaitForURLAsync("**/ui/licenses", ConsoleFixture.Committed);
+        await page.WaitForAddressAsync("**/ui/licenses");
         await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Signed in as Dana Legal (legal)");
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Local sign-in");
     }

@@ -38,7 +38,7 @@ public sealed class PreviewImpactTests(ConsoleFixture console)
         await page.ScreenshotAsync("company-preview");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Adopt" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/ui/company?adopted=rules&run="), ConsoleFixture.Committed);
+        await page.WaitForAddressAsync(url => url.Contains("/ui/company?adopted=rules&run="));
         // The re-assessment runs in the background: wait for its run to finish, then compare.
         await FinishedAsync(Uri.UnescapeDataString(new Uri(page.Url).Query.Split("run=")[1]));
         var after = await Snapshot();

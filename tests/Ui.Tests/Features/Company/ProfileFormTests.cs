@@ -32,7 +32,7 @@ public sealed class ProfileFormTests(ConsoleFixture console)
             await page.ScreenshotAsync("company-profile");
 
             await form.GetByRole(AriaRole.Button, new() { Name = "Save profile" }).ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("/ui/company?adopted=profile&run="), ConsoleFixture.Committed);
+            await page.WaitForAddressAsync(url => url.Contains("/ui/company?adopted=profile&run="));
             await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The profile was saved");
             await Assertions.Expect(page.Locator("dl.facts").First).ToContainTextAsync("Acme Bank GmbH");
             var (_, reply, _) = await console.Api.SendAsync(HttpMethod.Get, "/company", "auditor");

@@ -28,7 +28,7 @@ public sealed class LegalStoryTests(ConsoleFixture console)
         await Assertions.Expect(row).ToContainTextAsync("non-compliant");
         await Assertions.Expect(row).ToContainTextAsync("new");
         await row.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
-        await page.WaitForURLAsync($"**/ui/deployments/{id}", ConsoleFixture.Committed);
+        await page.WaitForAddressAsync($"**/ui/deployments/{id}");
 
         // A second tab opens the same deployment now, and will decide late.
         var late = await page.Context.NewPageAsync();
@@ -54,7 +54,7 @@ public sealed class LegalStoryTests(ConsoleFixture console)
         await Assertions.Expect(page.GetByLabel("Justification")).ToHaveValueAsync("Processing in the US is covered by SCCs.");
         await waiver.GetByLabel("Reason").FillAsync("SCCs with the US processor until the EU region is live.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Record the decision" }).ClickAsync();
-        await page.WaitForURLAsync($"**/ui/deployments/{id}#decision-heading", ConsoleFixture.Committed);
+        await page.WaitForAddressAsync($"**/ui/deployments/{id}#decision-heading");
         await Assertions.Expect(MainOf(page)).ToContainTextAsync("approved by Dana Legal");
         await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Waivers in force" })).ToContainTextAsync("SCCs with the US processor");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Record the decision" })).ToHaveCountAsync(0);
@@ -91,7 +91,7 @@ public sealed class LegalStoryTests(ConsoleFixture console)
         await waiver.GetByLabel("Reason").FillAsync("Board accepted the risk.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Record the decision" }).ClickAsync();
 
-        await page.WaitForURLAsync($"**/ui/deployments/{id}#decision-heading", ConsoleFixture.Committed);
+        await page.WaitForAddressAsync($"**/ui/deployments/{id}#decision-heading");
         await Assertions.Expect(MainOf(page)).ToContainTextAsync("approved by Noah Legal");
     }
 

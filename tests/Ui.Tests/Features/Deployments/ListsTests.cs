@@ -32,7 +32,7 @@ public sealed class ListsTests(ConsoleFixture console)
         var page = await console.SignInAsync(Role.Legal, "Dana Legal");
         await page.GotoAsync("/ui");
         await page.GetByRole(AriaRole.List, new() { Name = "Review required by reason" }).GetByRole(AriaRole.Link, new() { NameRegex = new("usage changed") }).ClickAsync();
-        await page.WaitForURLAsync("**/ui/inbox?reason=usage-changed", ConsoleFixture.Committed);
+        await page.WaitForAddressAsync("**/ui/inbox?reason=usage-changed");
         var row = page.Locator("tbody tr").Filter(new() { HasText = name });
         await Assertions.Expect(row).ToContainTextAsync("usage changed");
         await Assertions.Expect(row).ToContainTextAsync("non-compliant");
@@ -54,10 +54,10 @@ public sealed class ListsTests(ConsoleFixture console)
         await page.GetByLabel("Search by name or model").FillAsync(tag);
         await page.GetByLabel("Region").FillAsync("us-east-1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("region=us-east-1"), ConsoleFixture.Committed);
+        await page.WaitForAddressAsync(url => url.Contains("region=us-east-1"));
         await page.GetByRole(AriaRole.Link, new() { Name = "Name", Exact = true }).ClickAsync();   // ascending
         await page.GetByRole(AriaRole.Link, new() { Name = "Name ▲", Exact = true }).ClickAsync(); // descending, once the ascending page shows
-        await page.WaitForURLAsync(url => url.Contains("dir=desc"), ConsoleFixture.Committed);
+        await page.WaitForAddressAsync(url => url.Contains("dir=desc"));
 
         await Assertions.Expect(page.Locator("tbody tr td:first-child")).ToHaveTextAsync([$"C us {tag}", $"B us {tag}"]);
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("2 deployments match.");

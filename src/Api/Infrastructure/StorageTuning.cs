@@ -22,8 +22,6 @@ namespace Governance.Api.Infrastructure;
 /// </summary>
 public sealed class StorageTuning(Database database, ILogger<StorageTuning> log) : IHostedService
 {
-    private const string Schema = MartenSetup.Schema;
-
     private static readonly (string Table, string[] Options, bool Lz4)[] Tables =
     [
         ("mt_doc_deploymentview", ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02", "autovacuum_analyze_scale_factor=0.05"], true),
@@ -41,7 +39,7 @@ public sealed class StorageTuning(Database database, ILogger<StorageTuning> log)
                 "select c.reloptions, a.attcompression::text from pg_class c join pg_namespace n on n.oid = c.relnamespace " +
                 "left join pg_attribute a on a.attrelid = c.oid and a.attname = 'data' where n.nspname = $1 and c.relname = $2", connection)
             {
-                Parameters = { new() { Value = Schema }, new() { Value = table } },
+                Parameters = { new() { Value = MartenSetup.Schema }, new() { Value = table } },
             };
             string[] options;
             string? compression;
@@ -52,8 +50,8 @@ public sealed class StorageTuning(Database database, ILogger<StorageTuning> log)
                 compression = reader.IsDBNull(1) ? null : reader.GetString(1);
             }
             var missing = wanted.Except(options).ToArray();
-            if (missing.Length > 0) await AlterAsync(connection, $"alter table {Schema}.{table} set ({string.Join(", ", missing)})", ct);
-            if (lz4 && compression != "l" && !await AlterAsync(connection, $"alter table {Schema}.{table} alter column data set compression lz4", ct))
+            if (missing.Length > 0) await AlterAsync(connection, $"alter table {MartenSetup.Schema}.{table} set ({string.Join(", ", missing)})", ct);
+            if (lz4 && compression != "l" && !await AlterAsync(connection, $"alter table {MartenSetup.Schema}.{table} alter column data set compression lz4", ct))
                 log.LogWarning("PostgreSQL has no lz4 compression; {Table} keeps pglz (slower writes, docs/performance.md)", table);
         }
     }

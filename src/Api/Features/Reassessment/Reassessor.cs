@@ -139,9 +139,10 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
                         var tally = new Tally();
                         foreach (var state in states)
                         {
-                            if (DecideOrPassOver(state, s => command(s, from), context, out var error) is not { } decision)
+                            var decision = DecideOrPassOver(command(state, from), state, context);
+                            if (decision.Refusal is { Status: Undecidable } failed)
                             {
-                                tally = tally.Failing(state.Id, error!, context.At);
+                                tally = tally.Failing(state.Id, failed.Detail, context.At);
                                 continue;
                             }
                             if (decision.Events.Count == 0) continue;
@@ -312,11 +313,8 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
             var stream = await session.Events.FetchForWriting<DeploymentState>(id, ct);
             if (stream.Aggregate is not { } state) return null;
             var basis = await AssessmentBasis.LoadAsync(session, policies, ct, options.Value.Scans);
-            var context = new DecisionContext(basis, Actor.System, clock.GetUtcNow());
-            DeploymentCommand? next = null;
-            if (DecideOrPassOver(state, current => next = command(current, basis), context, out var error) is not { } decision)
-                return new Decision([], new Refusal(Undecidable, "Not re-assessed", error!));
-            if (next is null) return null;
+            if (command(state, basis) is not { } next) return null;
+            var decision = DecideOrPassOver(next, state, new DecisionContext(basis, Actor.System, clock.GetUtcNow()));
             if (decision.Events.Count == 0) return decision;
             stream.AppendMany(decision.Events);
             alongside?.Invoke(session, state, decision);
@@ -332,27 +330,25 @@ public sealed class Reassessor(PolicySet policies, IOptions<GovernanceOptions> o
         }
     }
 
-    /// <summary>The status of the refusal <see cref="OneAsync"/> returns for a deployment <see cref="DecideOrPassOver"/> failed on.</summary>
+    /// <summary>The status of the refusal <see cref="DecideOrPassOver"/> answers when deciding failed.</summary>
     private const int Undecidable = 500;
 
     /// <summary>
-    /// The decision on one deployment, or null when deciding failed: logged as an error and passed over, so a deployment the
-    /// decider cannot handle (a defect, or a document damaged outside Governance) holds up no other deployment and no
-    /// later change; the run counts it (<see cref="ReassessmentRun.Failed"/>), with <paramref name="error"/>. A command of
-    /// null decides nothing.
+    /// The decision on one deployment; when deciding throws, a refusal with status <see cref="Undecidable"/> whose detail
+    /// names the exception, logged as an error. The deployment is passed over, so one the decider cannot handle (a
+    /// defect, or a document damaged outside Governance) holds up no other deployment and no later change; the run
+    /// counts it (<see cref="ReassessmentRun.Failed"/>).
     /// </summary>
-    private Decision? DecideOrPassOver(DeploymentState state, Func<DeploymentState, DeploymentCommand?> command, DecisionContext context, out string? error)
+    private Decision DecideOrPassOver(DeploymentCommand command, DeploymentState state, DecisionContext context)
     {
-        error = null;
         try
         {
-            return command(state) is { } next ? DeploymentDecider.Decide(next, state, context) : Decision.Nothing;
+            return DeploymentDecider.Decide(command, state, context);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogError(e, "Deployment {Id} could not be re-assessed and was passed over", state.Id);
-            error = $"{e.GetType().Name}: {e.Message}";
-            return null;
+            return Decision.Refuse(Undecidable, "Not re-assessed", $"{e.GetType().Name}: {e.Message}");
         }
     }
 

@@ -7,18 +7,17 @@ namespace Governance.Api.Features.Deployments.Attest;
 
 /// <summary>
 /// The in-toto statement a scanner signs, checked against the published schema (docs/attestation-predicate.schema.json,
-/// embedded in the contract's assembly: the file is the rule, and scanners fit their statements to it, StatementBounds). A statement that fails it is the sender's error (400 naming the
-/// JSON path), whether or not its signature verifies: a correct signature over a malformed statement is still malformed.
+/// embedded in the contract's assembly: the file is the rule, and scanners fit their statements to it, StatementBounds).
+/// A statement that fails it is the sender's error (400 naming the JSON path), whether or not its signature verifies: a
+/// correct signature over a malformed statement is still malformed.
 /// </summary>
 public static class StatementSchema
 {
     /// <summary>Deeper than any statement the scanner writes; past this the payload is refused before it is walked.</summary>
     public const int MaxDepth = 32;
 
-    private static readonly Lazy<JsonSchema> Schema = new(() =>
-    {
-        return JsonSchema.FromJsonAsync(Governance.Attestations.StatementBounds.SchemaText).GetAwaiter().GetResult();
-    });
+    private static readonly Lazy<JsonSchema> Schema =
+        new(() => JsonSchema.FromJsonAsync(Governance.Attestations.StatementBounds.SchemaText).GetAwaiter().GetResult());
 
     /// <summary>Each way <paramref name="statement"/> (UTF-8 JSON) departs from the schema, as (JSON path, what is wrong); empty when it conforms.</summary>
     public static IReadOnlyList<(string Path, string Reason)> Check(byte[] statement)

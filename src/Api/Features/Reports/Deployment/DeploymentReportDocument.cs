@@ -292,7 +292,7 @@ internal sealed class DeploymentReportDocument(DeploymentReportModel m) : IRepor
     /// A license as the file declares it is usually an id, but some converters put the whole text there (up to 64 KiB in an
     /// attestation): its first words identify it, and the attestation keeps the rest.
     /// </summary>
-    private static string? Clip(string? text) => text is { Length: > 300 } ? $"{text[..300]}… ({text.Length:N0} characters in the attestation)" : text;
+    private static string? Clip(string? text) => text is { Length: > 300 } ? $"{text[..300]}… ({text.Length.ToString("N0", Inv)} characters in the attestation)" : text;
 
     private static string List(IEnumerable<string> items) => items.Any() ? string.Join(", ", items) : "none";
 
